@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QMetaType>
+
+namespace Wsw {
+
+enum class FrameDirection : quint8 { Incoming, Outgoing };
+
+/** One frame as the frame inspector shows it. Emitted only while frameObserved is connected. */
+struct FrameInfo {
+    FrameDirection direction = FrameDirection::Incoming;
+    quint8 opcode = 0;
+    bool fin = false;
+    bool rsv1 = false;
+    bool rsv2 = false;
+    bool rsv3 = false;
+    bool masked = false;
+    quint32 maskKey = 0;
+    quint64 payloadLength = 0;
+    qint64 timestampMs = 0; // QDateTime::currentMSecsSinceEpoch() when read or queued
+};
+
+/** The opening handshake as sent and received, for the workbench's transcript view. */
+struct HandshakeTranscript {
+    QByteArray request;         // as sent
+    QByteArray responseHeaders; // status line and headers as received
+    QByteArray responseBody;    // body of a non-101 answer (bounded)
+    int httpStatus = 0;
+};
+
+} // namespace Wsw
+
+Q_DECLARE_METATYPE(Wsw::FrameInfo)
+Q_DECLARE_METATYPE(Wsw::HandshakeTranscript)

@@ -1,0 +1,137 @@
+#include "api/messagewebsocket.h"
+
+#include <QMetaMethod>
+
+#include "connection/websocketconnection.h"
+
+namespace Wsw {
+
+namespace {
+// queued connections and QVariant need the value types registered once
+const int registered = [] {
+    qRegisterMetaType<MessageWebSocketMessageReceivedEventArgs>();
+    qRegisterMetaType<WebSocketClosedEventArgs>();
+    qRegisterMetaType<WebSocketError>();
+    qRegisterMetaType<FrameInfo>();
+    qRegisterMetaType<HandshakeTranscript>();
+    qRegisterMetaType<ConnectionState>();
+    return 0;
+}();
+} // namespace
+
+MessageWebSocket::MessageWebSocket(QObject *parent)
+    : QObject(parent)
+    , m_connection(std::make_unique<WebSocketConnection>(this))
+{
+    Q_UNUSED(registered);
+}
+
+MessageWebSocket::~MessageWebSocket() = default;
+
+const MessageWebSocketControl &MessageWebSocket::control() const
+{
+    return m_connection->control();
+}
+
+bool MessageWebSocket::setControl(const MessageWebSocketControl &control)
+{
+    return m_connection->setControl(control);
+}
+
+void MessageWebSocket::setMessageType(SocketMessageType type)
+{
+    m_connection->setMessageType(type);
+}
+
+MessageWebSocketInformation MessageWebSocket::information() const
+{
+    return m_connection->information();
+}
+
+ConnectionState MessageWebSocket::state() const
+{
+    return m_connection->state();
+}
+
+WebSocketError MessageWebSocket::lastError() const
+{
+    return m_connection->lastError();
+}
+
+bool MessageWebSocket::setRequestHeader(const QByteArray &name, const QByteArray &value)
+{
+    return m_connection->setRequestHeader(name, value);
+}
+
+bool MessageWebSocket::clearRequestHeaders()
+{
+    return m_connection->clearRequestHeaders();
+}
+
+bool MessageWebSocket::connectAsync(const QUrl &url)
+{
+    return m_connection->connectAsync(url);
+}
+
+void MessageWebSocket::cancelConnect()
+{
+    m_connection->cancelConnect();
+}
+
+bool MessageWebSocket::sendMessage(QByteArrayView data)
+{
+    return m_connection->sendMessage(m_connection->control().messageType, data);
+}
+
+bool MessageWebSocket::sendTextMessage(QStringView text)
+{
+    return m_connection->sendMessage(SocketMessageType::Utf8, text.toUtf8());
+}
+
+bool MessageWebSocket::sendBinaryMessage(QByteArrayView data)
+{
+    return m_connection->sendMessage(SocketMessageType::Binary, data);
+}
+
+bool MessageWebSocket::sendNonfinalFrame(QByteArrayView data)
+{
+    return m_connection->sendFrame(data, false);
+}
+
+bool MessageWebSocket::sendFinalFrame(QByteArrayView data)
+{
+    return m_connection->sendFrame(data, true);
+}
+
+bool MessageWebSocket::ping(QByteArrayView payload)
+{
+    return m_connection->ping(payload);
+}
+
+bool MessageWebSocket::close()
+{
+    return m_connection->close(std::nullopt, {});
+}
+
+bool MessageWebSocket::close(quint16 code, const QString &reason)
+{
+    return m_connection->close(code, reason);
+}
+
+void MessageWebSocket::abort()
+{
+    m_connection->abort();
+}
+
+bool MessageWebSocket::isFrameObserverConnected() const
+{
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&MessageWebSocket::frameObserved);
+    return isSignalConnected(signal);
+}
+
+qint64 MessageWebSocket::bufferedAmount() const
+{
+    return m_connection->bufferedAmount();
+}
+
+} // namespace Wsw

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <QByteArray>
+#include <QObject>
+#include <QUrl>
+
+#include "api/eventargs.h"
+#include "api/frameinfo.h"
+#include "api/messagewebsocketcontrol.h"
+#include "api/messagewebsocketinformation.h"
+#include "api/websocketerror.h"
+
+namespace Wsw {
+
+class WebSocketConnection;
+
+/**
+ * A message-oriented WebSocket client (RFC 6455) modelled on Windows' MessageWebSocket.
+ *
+ * Whole messages are sent and received in one call; sendMessage() uses control().messageType
+ * at the moment of the call, and that type may be switched at any time. Every other Control
+ * field is fixed from connectAsync() until the connection has ended.
+ *
+ * Differences from Windows (spec §12.9): an abrupt TCP loss gives errorOccurred(ConnectionAborted)
+ * then closed(1006, wasClean = false), never a fake message; the same object may connect again
+ * once Closed or Failed; late setters are refused uniformly (false + lastError() InvalidState);
+ * close arguments are validated; ping() and pongReceived() exist; all received text is
+ * validated as UTF-8. Signals are emitted from the event loop of the object's thread, in wire
+ * order, never from inside a public call.
+ *
+ * Synchronous misuse (wrong state, bad argument) returns false and sets lastError(); nothing is
+ * emitted for it. Network and protocol failures arrive as errorOccurred().
+ */
+class MessageWebSocket final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MessageWebSocket)
+
+public:
+    explicit MessageWebSocket(QObject *parent = nullptr);
+    ~MessageWebSocket() override;
+
+    const MessageWebSocketControl &control() const;
+    /** Refused (false, InvalidState) while connecting or open unless only messageType changes. */
+    bool setControl(const MessageWebSocketControl &control);
+    /** Switches the type of the next sendMessage(); allowed at any time. */
+    void setMessageType(SocketMessageType type);
+
+    MessageWebSocketInformation information() const;
+    ConnectionState state() const;
+    /** The last synchronous refusal, or the error that ended the last connection. */
+    WebSocketError lastError() const;
+
+    /** Adds a header to the upgrade request; refused once connecting, for CR/LF and engine-owned names. */
+    bool setRequestHeader(const QByteArray &name, const QByteArray &value);
+    /** Removes every header set with setRequestHeader() (only before connecting). */
+    bool clearRequestHeaders();
+
+    /**
+     * Starts connecting to a ws:// URL; returns at once. Success is connected(), failure
+     * errorOccurred(). Returns false (lastError()) for a bad URL or when not Idle/Closed/Failed.
+     */
+    bool connectAsync(const QUrl &url);
+    /** Abandons a connect in progress: errorOccurred(OperationCanceled). */
+    void cancelConnect();
+
+    /** Sends one whole message in control().messageType; Utf8 data must be valid UTF-8. */
+    bool sendMessage(QByteArrayView data);
+    bool sendTextMessage(QStringView text);
+    bool sendBinaryMessage(QByteArrayView data);
+    /** One frame with FIN = 0; the first carries the message type, later ones are continuations. */
+    bool sendNonfinalFrame(QByteArrayView data);
+    /** The frame that ends the message started by sendNonfinalFrame() (or a one-frame message). */
+    bool sendFinalFrame(QByteArrayView data);
+
+    /** A ping with up to 125 bytes of payload; the answer is pongReceived() with the round trip. */
+    bool ping(QByteArrayView payload = {});
+
+    /** Starts the close handshake with an empty close frame (as Windows); messages sent before go first. */
+    bool close();
+    /** Starts the close handshake with a code (RFC 6455 §7.4) and a reason of at most 123 UTF-8 bytes. */
+    bool close(quint16 code, const QString &reason = {});
+    /** Drops the connection at once, without a close frame. */
+    void abort();
+
+    /** Bytes queued for the socket and not yet written to it. */
+    qint64 bufferedAmount() const;
+
+Q_SIGNALS:
+    void stateChanged(Wsw::ConnectionState state);
+    void connected();
+    void messageReceived(const Wsw::MessageWebSocketMessageReceivedEventArgs &args);
+    void closed(const Wsw::WebSocketClosedEventArgs &args);
+    void errorOccurred(const Wsw::WebSocketError &error);
+    void pongReceived(std::chrono::milliseconds roundTrip, const QByteArray &payload);
+    /** Bytes of frames written to the socket (backpressure: compare with bufferedAmount()). */
+    void bytesWritten(qint64 bytes);
+    /** Every frame in both directions; costs nothing while nothing is connected to it. */
+    void frameObserved(const Wsw::FrameInfo &frame);
+    /** The opening handshake as sent and received, for success and failure alike. */
+    void handshakeCompleted(const Wsw::HandshakeTranscript &transcript);
+
+private:
+    friend class WebSocketConnection;
+    /** Whether anything listens to frameObserved (frames cost nothing extra otherwise). */
+    bool isFrameObserverConnected() const;
+
+    std::unique_ptr<WebSocketConnection> m_connection;
+};
+
+} // namespace Wsw

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include <QStringList>
+
+#include "codec/wswenums.h"
+
+namespace Wsw {
+
+/** MaxMessageSize's default: Windows' "INFINITE". */
+constexpr quint32 InfiniteMessageSize = 0xFFFFFFFFu;
+
+/** Bounded waits of one connection (Beast's timeout struct). Zero disables a wait where noted. */
+struct Timeouts {
+    /** TCP connect (and, later, proxy and TLS set-up); Windows' default 60 s. */
+    std::chrono::milliseconds connect{60000};
+    /** From the upgrade request to a complete 101 answer. */
+    std::chrono::milliseconds handshake{30000};
+    /** From our close frame (sent or answered) to the end of TCP (WinHTTP uses 10 s). */
+    std::chrono::milliseconds close{10000};
+    /** Fails an open connection that received nothing for this long. 0 = off. */
+    std::chrono::milliseconds idle{0};
+
+    friend bool operator==(const Timeouts &, const Timeouts &) = default;
+};
+
+/**
+ * The connection's settings (Windows' MessageWebSocketControl) as a value type. Every field
+ * except messageType is fixed once connectAsync() has been called: MessageWebSocket::setControl()
+ * refuses changes to them until the connection has ended.
+ */
+struct MessageWebSocketControl {
+    /** Type of messages sent by sendMessage(); may change at any time, even while open. */
+    SocketMessageType messageType = SocketMessageType::Binary;
+    /** Largest incoming message in bytes; a larger one fails the connection with close 1009. */
+    quint32 maxMessageSize = InfiniteMessageSize;
+    /** SO_SNDBUF of the TCP socket (Windows' meaning); unset = the OS default. */
+    std::optional<quint32> outboundBufferSizeInBytes;
+    /** Our own setting: split outgoing messages into frames of at most this many payload bytes; 0 = one frame. */
+    quint32 outboundFrameSizeInBytes = 0;
+    /**
+     * Most bytes the send queue may hold before sends are refused (SendBufferFull). A send is
+     * accepted whenever the queue holds less than this, so one message larger than the limit
+     * can still be sent. 0 = no limit.
+     */
+    quint64 maxBufferedAmountBytes = 64ull * 1024 * 1024;
+    /** Offered in Sec-WebSocket-Protocol, in order of preference. */
+    QStringList supportedProtocols;
+    /** Period of unsolicited Pong frames (RFC 6455 §5.5.3 heartbeat); 0 = off, otherwise at least 1 s. */
+    std::chrono::milliseconds desiredUnsolicitedPongInterval{0};
+    MessageWebSocketReceiveMode receiveMode = MessageWebSocketReceiveMode::FullMessage;
+    /** TCP_NODELAY (Nagle off), as browsers and Windows' StreamWebSocket do. */
+    bool noDelay = true;
+    Timeouts timeouts;
+
+    /** The interval actually used for a desired one: 0 stays off, anything else at least 1 s. */
+    static std::chrono::milliseconds actualPongInterval(std::chrono::milliseconds desired);
+
+    /** True when only messageType differs. */
+    bool differsOnlyInMessageType(const MessageWebSocketControl &other) const;
+
+    friend bool operator==(const MessageWebSocketControl &, const MessageWebSocketControl &) = default;
+};
+
+} // namespace Wsw

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+
+#include <QHostAddress>
+#include <QString>
+
+#include "api/frameinfo.h"
+
+namespace Wsw {
+
+/** Windows' BandwidthStatistics, filled from our own byte counters over the last second. */
+struct BandwidthStatistics {
+    quint64 outboundBitsPerSecond = 0;
+    quint64 inboundBitsPerSecond = 0;
+    quint64 outboundBitsPerSecondInstability = 0;
+    quint64 inboundBitsPerSecondInstability = 0;
+    bool outboundBandwidthPeaked = false;
+    bool inboundBandwidthPeaked = false;
+};
+
+/** Counters of one connection since connectAsync(). */
+struct TrafficCounters {
+    quint64 messagesSent = 0;
+    quint64 messagesReceived = 0;
+    quint64 framesSent = 0;
+    quint64 framesReceived = 0;
+    quint64 payloadBytesSent = 0;
+    quint64 payloadBytesReceived = 0;
+    quint64 wireBytesSent = 0;     // everything written to the socket, handshake included
+    quint64 wireBytesReceived = 0; // everything read from the socket, handshake included
+    quint64 pingsSent = 0;
+    quint64 pongsReceived = 0;
+};
+
+/** A snapshot of what is known about the connection (Windows' MessageWebSocketInformation, extended). */
+struct MessageWebSocketInformation {
+    QHostAddress localAddress;
+    quint16 localPort = 0;
+    QHostAddress peerAddress;
+    quint16 peerPort = 0;
+    BandwidthStatistics bandwidthStatistics;
+    /** The negotiated subprotocol: null before the upgrade, empty when none was negotiated. */
+    QString protocol;
+    HandshakeTranscript handshake;
+    TrafficCounters counters;
+    /** Round-trip time of the last answered ping; -1 when none. */
+    std::chrono::milliseconds lastPingRoundTrip{-1};
+    std::chrono::milliseconds actualUnsolicitedPongInterval{0};
+};
+
+} // namespace Wsw

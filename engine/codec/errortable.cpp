@@ -1,0 +1,146 @@
+#include "codec/errortable.h"
+
+namespace Wsw::Codec {
+
+namespace {
+using S = WebErrorStatus;
+constexpr quint16 NoClose = 0;
+constexpr quint16 Protocol = 1002;
+constexpr quint16 BadData = 1007;
+constexpr quint16 TooBig = 1009;
+} // namespace
+
+ErrorInfo errorInfo(ErrorDetail detail)
+{
+    switch (detail) {
+    case ErrorDetail::None:
+        return {"No error", NoClose, S::Unknown};
+    // API misuse
+    case ErrorDetail::InvalidState:
+        return {"The operation is not allowed in the connection's current state", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::InvalidArgument:
+        return {"Invalid argument", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::InvalidUrl:
+        return {"The URL must be absolute, name a host and have no fragment", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::UnsupportedScheme:
+        return {"Only ws:// URLs are supported (wss:// comes with TLS support)", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::ForbiddenHeader:
+        return {"This header is set by the engine and may not be set by the application", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::InvalidHeader:
+        return {"Header names must be HTTP tokens and values may not contain CR, LF or NUL", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::InvalidCloseCode:
+        return {"This close code may not be sent (allowed: 1000-1003, 1007-1014, 3000-4999)", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::CloseReasonTooLong:
+        return {"The close reason is longer than 123 bytes of UTF-8", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::InvalidUtf8InOutgoingText:
+        return {"A text message must be valid UTF-8", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::FragmentedMessageInProgress:
+        return {"A fragmented message is being sent: finish it with sendFinalFrame() first", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::NoFragmentedMessageInProgress:
+        return {"No fragmented message is being sent", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::SendBufferFull:
+        return {"The send queue is full (maxBufferedAmountBytes): wait for bytesWritten", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::ControlPayloadTooLong:
+        return {"A ping or pong payload may have at most 125 bytes", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::InvalidSubprotocol:
+        return {"A subprotocol must be a non-empty HTTP token", NoClose, S::UnexpectedClientError};
+    // Frame rules
+    case ErrorDetail::MaskedServerFrame:
+        return {"The server sent a masked frame (RFC 6455 §5.1)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::ReservedBitsSet:
+        return {"A frame has reserved bits set that no extension allows (RFC 6455 §5.2)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::ReservedOpcode:
+        return {"A frame uses a reserved opcode (RFC 6455 §5.2)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::ControlFrameTooLong:
+        return {"A control frame has more than 125 bytes of payload (RFC 6455 §5.5)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::FragmentedControlFrame:
+        return {"A control frame is fragmented (RFC 6455 §5.5)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::NonMinimalLength:
+        return {"A frame length is not in its minimal encoding (RFC 6455 §5.2)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::LengthTopBitSet:
+        return {"A 64-bit frame length has its most significant bit set (RFC 6455 §5.2)", Protocol, S::UnexpectedServerError};
+    // Sequence rules
+    case ErrorDetail::UnexpectedContinuation:
+        return {"A continuation frame arrived with no message to continue (RFC 6455 §5.4)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::ExpectedContinuation:
+        return {"A new data message started inside a fragmented one (RFC 6455 §5.4)", Protocol, S::UnexpectedServerError};
+    // Content
+    case ErrorDetail::InvalidUtf8:
+        return {"A text message is not valid UTF-8 (RFC 6455 §8.1)", BadData, S::UnexpectedServerError};
+    case ErrorDetail::MessageTooBig:
+        return {"A message is larger than MaxMessageSize", TooBig, S::UnexpectedServerError};
+    // Close frames
+    case ErrorDetail::InvalidClosePayloadLength:
+        return {"A close frame has a 1-byte payload (RFC 6455 §5.5.1)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::InvalidCloseCodeReceived:
+        return {"A close frame carries a code that may not be sent (RFC 6455 §7.4)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::InvalidUtf8InCloseReason:
+        return {"A close reason is not valid UTF-8 (RFC 6455 §5.5.1)", BadData, S::UnexpectedServerError};
+    // Opening handshake
+    case ErrorDetail::HeaderLineTooLong:
+        return {"A line of the server's upgrade answer is too long (limit 8 KiB)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::TooManyHeaders:
+        return {"The server's upgrade answer has too many headers (limit 100)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::HeaderTooLarge:
+        return {"The server's upgrade answer is too large (limit 64 KiB)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::BodyTooLarge:
+        return {"The body of the server's answer is too large", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MalformedStatusLine:
+        return {"The server's answer does not start with an HTTP status line", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::UnsupportedHttpVersion:
+        return {"The server did not answer with HTTP/1.1 (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MalformedHeader:
+        return {"The server's answer has a malformed header line", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::NotSwitchingProtocols:
+        return {"The server did not accept the upgrade (no 101 Switching Protocols)", NoClose, S::UnexpectedStatusCode};
+    case ErrorDetail::MissingUpgradeHeader:
+        return {"The 101 answer lacks \"Upgrade: websocket\" (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MissingConnectionUpgrade:
+        return {"The 101 answer lacks \"Connection: Upgrade\" (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MissingAcceptKey:
+        return {"The 101 answer lacks Sec-WebSocket-Accept (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::DuplicateAcceptKey:
+        return {"The 101 answer has more than one Sec-WebSocket-Accept", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::AcceptKeyMismatch:
+        return {"Sec-WebSocket-Accept does not match the key that was sent (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::UnrequestedSubprotocol:
+        return {"The server chose a subprotocol that was not offered (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MultipleSubprotocols:
+        return {"The server named more than one subprotocol (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::UnrequestedExtension:
+        return {"The server answered with an extension that was not offered (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    // Connection and network
+    case ErrorDetail::HostNotFound:
+        return {"The host name could not be resolved", NoClose, S::HostNameNotResolved};
+    case ErrorDetail::ConnectionRefused:
+        return {"The server refused the connection", NoClose, S::CannotConnect};
+    case ErrorDetail::ConnectTimeout:
+        return {"The connection could not be established in time", NoClose, S::Timeout};
+    case ErrorDetail::HandshakeTimeout:
+        return {"The server did not complete the opening handshake in time", NoClose, S::Timeout};
+    case ErrorDetail::CloseTimeout:
+        return {"The server did not complete the closing handshake in time", NoClose, S::Timeout};
+    case ErrorDetail::IdleTimeout:
+        return {"Nothing was received for longer than the idle timeout", NoClose, S::Timeout};
+    case ErrorDetail::ConnectionAborted:
+        return {"The connection was lost without a close frame", NoClose, S::ConnectionAborted};
+    case ErrorDetail::ConnectionReset:
+        return {"The connection was reset by the peer", NoClose, S::ConnectionReset};
+    case ErrorDetail::NetworkError:
+        return {"A network error occurred", NoClose, S::Disconnected};
+    case ErrorDetail::OperationCanceled:
+        return {"The operation was canceled", NoClose, S::OperationCanceled};
+    case ErrorDetail::SslUnavailable:
+        return {"TLS is not available (Qt's OpenSSL backend could not be loaded)", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::SocketError:
+        return {"A local socket error occurred", NoClose, S::UnexpectedClientError};
+    }
+    return {"Unknown error", NoClose, S::Unknown};
+}
+
+QString errorMessage(ErrorDetail detail)
+{
+    return QString::fromUtf8(errorInfo(detail).message);
+}
+
+} // namespace Wsw::Codec

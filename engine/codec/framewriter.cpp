@@ -1,0 +1,127 @@
+#include "codec/framewriter.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include <QRandomGenerator>
+
+namespace Wsw::Codec {
+
+quint32 SystemMaskKeySource::nextMaskKey()
+{
+    // RFC 6455 §5.3: keys must be unpredictable, so they come from the system CSPRNG; a block
+    // at a time keeps small frames from paying a system call each.
+    if (m_next == BlockKeys) {
+        QRandomGenerator::system()->fillRange(m_keys, BlockKeys);
+        m_next = 0;
+    }
+    return m_keys[m_next++];
+}
+
+void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset)
+{
+    const unsigned shift = unsigned(offset % 4) * 8;
+    const quint32 key = shift ? std::rotr(maskKey, int(shift)) : maskKey;
+    if constexpr (std::endian::native == std::endian::little) {
+        // eight bytes per XOR; memcpy keeps it legal for any alignment and lets the compiler vectorize
+        const quint64 key64 = quint64(key) | (quint64(key) << 32);
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8) {
+            quint64 word;
+            std::memcpy(&word, src + i, 8);
+            word ^= key64;
+            std::memcpy(dst + i, &word, 8);
+        }
+        for (; i < n; ++i)
+            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
+    } else {
+        for (qsizetype i = 0; i < n; ++i)
+            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
+    }
+}
+
+int frameHeaderSize(quint64 payloadLength, bool masked)
+{
+    const int base = payloadLength < 126 ? 2 : (payloadLength <= 0xFFFF ? 4 : 10);
+    return base + (masked ? 4 : 0);
+}
+
+void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayView payload,
+                 std::optional<quint32> maskKey)
+{
+    const quint64 len = quint64(payload.size());
+    const int headerSize = frameHeaderSize(len, maskKey.has_value());
+    const qsizetype start = out.size();
+    out.resize(start + headerSize + payload.size());
+    auto *p = reinterpret_cast<unsigned char *>(out.data() + start);
+    p[0] = (flags.fin ? 0x80 : 0) | (flags.rsv1 ? 0x40 : 0) | (flags.rsv2 ? 0x20 : 0)
+            | (flags.rsv3 ? 0x10 : 0) | quint8(opcode);
+    const unsigned char maskBit = maskKey ? 0x80 : 0;
+    int pos = 2;
+    if (len < 126) {
+        p[1] = maskBit | quint8(len);
+    } else if (len <= 0xFFFF) {
+        p[1] = maskBit | 126;
+        p[2] = quint8(len >> 8);
+        p[3] = quint8(len);
+        pos = 4;
+    } else {
+        p[1] = maskBit | 127;
+        for (int i = 0; i < 8; ++i)
+            p[2 + i] = quint8(len >> (56 - 8 * i));
+        pos = 10;
+    }
+    char *body = out.data() + start + headerSize;
+    if (maskKey) {
+        const quint32 key = *maskKey;
+        p[pos] = quint8(key);
+        p[pos + 1] = quint8(key >> 8);
+        p[pos + 2] = quint8(key >> 16);
+        p[pos + 3] = quint8(key >> 24);
+        maskCopy(body, payload.data(), payload.size(), key, 0);
+    } else if (!payload.isEmpty()) {
+        std::memcpy(body, payload.data(), size_t(payload.size()));
+    }
+}
+
+namespace {
+void report(const FrameWrittenCallback &onFrame, Opcode opcode, bool fin, quint64 length, quint32 key)
+{
+    if (!onFrame)
+        return;
+    FrameHeader h;
+    h.fin = fin;
+    h.opcode = opcode;
+    h.masked = true;
+    h.maskKey = key;
+    h.payloadLength = length;
+    h.headerSize = frameHeaderSize(length, true);
+    onFrame(h);
+}
+} // namespace
+
+void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                   MaskKeySource &keys, const FrameWrittenCallback &onFrame)
+{
+    if (maxFrameBytes == 0 || quint64(payload.size()) <= maxFrameBytes) {
+        const quint32 key = keys.nextMaskKey();
+        appendFrame(out, opcode, {}, payload, key);
+        report(onFrame, opcode, true, quint64(payload.size()), key);
+        return;
+    }
+    const qsizetype step = qsizetype(maxFrameBytes);
+    out.reserve(out.size() + payload.size() + (payload.size() / step + 1) * MaxFrameHeaderBytes);
+    Opcode op = opcode;
+    for (qsizetype pos = 0; pos < payload.size(); pos += step) {
+        const qsizetype n = std::min(step, payload.size() - pos);
+        FrameFlags flags;
+        flags.fin = pos + n == payload.size();
+        const quint32 key = keys.nextMaskKey();
+        appendFrame(out, op, flags, payload.sliced(pos, n), key);
+        report(onFrame, op, flags.fin, quint64(n), key);
+        op = Opcode::Continuation;
+    }
+}
+
+} // namespace Wsw::Codec

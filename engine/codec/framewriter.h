@@ -1,0 +1,70 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include "codec/frameheader.h"
+
+namespace Wsw::Codec {
+
+/** Where masking keys come from; injectable so tests can assert exact wire bytes. */
+class MaskKeySource
+{
+public:
+    virtual ~MaskKeySource() = default;
+    virtual quint32 nextMaskKey() = 0;
+};
+
+/**
+ * The default source: keys from QRandomGenerator::system() (a CSPRNG), fetched in blocks so
+ * that small frames do not pay a system call each.
+ */
+class SystemMaskKeySource final : public MaskKeySource
+{
+public:
+    quint32 nextMaskKey() override;
+
+private:
+    static constexpr int BlockKeys = 256;
+    quint32 m_keys[BlockKeys] = {};
+    int m_next = BlockKeys;
+};
+
+/** Copies n bytes from src to dst XOR-ed with the key, starting at key byte (offset % 4). */
+void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset = 0);
+inline void maskInPlace(char *data, qsizetype n, quint32 maskKey, quint64 offset = 0)
+{
+    maskCopy(data, data, n, maskKey, offset);
+}
+
+/** Bytes of the header of a frame with this payload length. */
+int frameHeaderSize(quint64 payloadLength, bool masked);
+
+struct FrameFlags {
+    bool fin = true;
+    bool rsv1 = false;
+    bool rsv2 = false;
+    bool rsv3 = false;
+};
+
+/**
+ * Appends one frame to out. A client masks every frame (pass a key); a server passes
+ * std::nullopt. The payload is masked while it is copied, never in a second pass.
+ */
+void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayView payload,
+                 std::optional<quint32> maskKey);
+
+/** Told about every frame appendMessage() writes (for the frame inspector). */
+using FrameWrittenCallback = std::function<void(const FrameHeader &header)>;
+
+/**
+ * Appends a whole message as frames of at most maxFrameBytes payload bytes each (0: one
+ * frame), each masked with a fresh key from keys. An empty message is one empty frame.
+ */
+void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                   MaskKeySource &keys, const FrameWrittenCallback &onFrame = {});
+
+} // namespace Wsw::Codec

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QByteArrayView>
+
+#include "codec/framereader.h"
+#include "codec/messageassembler.h"
+
+namespace Wsw::Codec {
+
+/**
+ * FrameReader and MessageAssembler run together over received bytes: the whole inbound
+ * direction of the protocol for one role. The connection feeds it what the socket read.
+ */
+class InboundDecoder final
+{
+public:
+    /** Optional observer of every frame header (for the frame inspector). */
+    class FrameObserver
+    {
+    public:
+        virtual ~FrameObserver() = default;
+        virtual void onFrameHeader(const FrameHeader &header) = 0;
+    };
+
+    explicit InboundDecoder(Role role = Role::Client) : m_reader(role) {}
+
+    MessageAssembler &assembler() { return m_assembler; }
+    FrameReader &reader() { return m_reader; }
+    void setFrameObserver(FrameObserver *observer) { m_observer = observer; }
+
+    /**
+     * Processes bytes until they are used up, the sink asks to stop, or a rule is broken.
+     * Returns the broken rule (None otherwise); *consumed tells how much of bytes was used.
+     */
+    ErrorDetail feed(QByteArrayView bytes, MessageAssembler::Sink &sink, qsizetype *consumed = nullptr);
+
+    ErrorDetail error() const { return m_error; }
+    void reset();
+
+private:
+    FrameReader m_reader;
+    MessageAssembler m_assembler;
+    FrameObserver *m_observer = nullptr;
+    ErrorDetail m_error = ErrorDetail::None;
+    QByteArray m_unmaskBuf; // server role only
+};
+
+} // namespace Wsw::Codec

@@ -1,0 +1,881 @@
+#include "connection/websocketconnection.h"
+
+#include <QDateTime>
+#include <QMetaEnum>
+#include <QTcpSocket>
+
+#include "api/messagewebsocket.h"
+#include "codec/closecode.h"
+#include "codec/errortable.h"
+
+namespace Wsw {
+
+using namespace Codec;
+
+namespace {
+
+constexpr qsizetype ReadChunkBytes = 256 * 1024;
+constexpr int MaxPendingPings = 64;
+/** A send scratch buffer larger than this is released after use instead of kept. */
+constexpr qsizetype MaxKeptScratchBytes = 1024 * 1024;
+constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
+
+bool isConnecting(ConnectionState s)
+{
+    return s == ConnectionState::Connecting || s == ConnectionState::TlsHandshaking
+            || s == ConnectionState::AwaitingServerValidation || s == ConnectionState::AwaitingUpgrade;
+}
+
+bool isEnded(ConnectionState s)
+{
+    return s == ConnectionState::Idle || s == ConnectionState::Closed || s == ConnectionState::Failed;
+}
+
+bool isAllowedTransition(ConnectionState from, ConnectionState to)
+{
+    using S = ConnectionState;
+    switch (from) {
+    case S::Idle:
+    case S::Closed:
+    case S::Failed:
+        return to == S::Connecting;
+    case S::Connecting:
+        return to == S::TlsHandshaking || to == S::AwaitingUpgrade || to == S::Failed;
+    case S::TlsHandshaking:
+        return to == S::AwaitingServerValidation || to == S::AwaitingUpgrade || to == S::Failed;
+    case S::AwaitingServerValidation:
+        return to == S::AwaitingUpgrade || to == S::Failed;
+    case S::AwaitingUpgrade:
+        return to == S::Open || to == S::Failed;
+    case S::Open:
+        return to == S::Closing || to == S::Closed || to == S::Failed;
+    case S::Closing:
+        return to == S::Closed || to == S::Failed;
+    }
+    return false;
+}
+
+/** A close reason made from our error message: at most 123 bytes, cut on a code point. */
+QByteArray closeReasonFor(ErrorDetail detail)
+{
+    QByteArray reason = QByteArray(errorInfo(detail).message);
+    if (reason.size() > MaxCloseReasonBytes) {
+        qsizetype cut = MaxCloseReasonBytes;
+        while (cut > 0 && (quint8(reason[cut]) & 0xC0) == 0x80)
+            --cut;
+        reason.truncate(cut);
+    }
+    return reason;
+}
+
+/** WebErrorStatus for a non-101 HTTP status: its own value where the enum has one. */
+WebErrorStatus statusForHttp(int httpStatus)
+{
+    const QMetaEnum meta = QMetaEnum::fromType<WebErrorStatus>();
+    if (httpStatus >= 300 && meta.valueToKey(httpStatus))
+        return WebErrorStatus(httpStatus);
+    return WebErrorStatus::UnexpectedStatusCode;
+}
+
+} // namespace
+
+WebSocketConnection::WebSocketConnection(MessageWebSocket *facade)
+    : QObject(nullptr)
+    , m_facade(facade)
+    , m_decoder(Role::Client)
+{
+    for (QTimer *timer : {&m_connectTimer, &m_handshakeTimer, &m_closeTimer, &m_idleTimer})
+        timer->setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, &WebSocketConnection::onConnectTimeout);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, &WebSocketConnection::onHandshakeTimeout);
+    connect(&m_closeTimer, &QTimer::timeout, this, &WebSocketConnection::onCloseTimeout);
+    connect(&m_idleTimer, &QTimer::timeout, this, &WebSocketConnection::onIdleTimeout);
+    connect(&m_pongTimer, &QTimer::timeout, this, &WebSocketConnection::onPongTimer);
+    connect(&m_bandwidthTimer, &QTimer::timeout, this, &WebSocketConnection::onBandwidthTimer);
+    m_decoder.setFrameObserver(this);
+}
+
+WebSocketConnection::~WebSocketConnection()
+{
+    if (!m_socket)
+        return;
+    m_socket->disconnect(this);
+    if (m_state == ConnectionState::Open && !m_closeSent) {
+        // best effort: tell the server we are going away, then drop the connection
+        QByteArray frame;
+        appendFrame(frame, Opcode::Close, {}, buildClosePayload(quint16(CloseCode::GoingAway), {}),
+                    m_keys->nextMaskKey());
+        m_socket->write(frame);
+        m_socket->flush();
+    }
+    m_socket->abort();
+    delete m_socket;
+}
+
+// --- settings --------------------------------------------------------------------------------
+
+bool WebSocketConnection::refuse(ErrorDetail detail, const QString &extra)
+{
+    m_lastError = WebSocketError(detail, extra);
+    return false;
+}
+
+bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
+{
+    if (!isEnded(m_state) && !control.differsOnlyInMessageType(m_control))
+        return refuse(ErrorDetail::InvalidState,
+                      QStringLiteral("only MessageType may change while connecting or connected"));
+    QStringList seen;
+    for (const QString &protocol : control.supportedProtocols) {
+        if (validateSubprotocol(protocol) != ErrorDetail::None)
+            return refuse(ErrorDetail::InvalidSubprotocol, QStringLiteral("\"%1\"").arg(protocol));
+        if (seen.contains(protocol))
+            return refuse(ErrorDetail::InvalidSubprotocol, QStringLiteral("\"%1\" is listed twice").arg(protocol));
+        seen.append(protocol);
+    }
+    const Timeouts &t = control.timeouts;
+    if (control.desiredUnsolicitedPongInterval.count() < 0 || t.connect.count() < 0
+        || t.handshake.count() < 0 || t.close.count() < 0 || t.idle.count() < 0)
+        return refuse(ErrorDetail::InvalidArgument, QStringLiteral("intervals and timeouts may not be negative"));
+    m_control = control;
+    return true;
+}
+
+MessageWebSocketInformation WebSocketConnection::information() const
+{
+    MessageWebSocketInformation info = m_info;
+    info.actualUnsolicitedPongInterval =
+            MessageWebSocketControl::actualPongInterval(m_control.desiredUnsolicitedPongInterval);
+    return info;
+}
+
+bool WebSocketConnection::setRequestHeader(const QByteArray &name, const QByteArray &value)
+{
+    if (!isEnded(m_state))
+        return refuse(ErrorDetail::InvalidState, QStringLiteral("request headers must be set before connectAsync()"));
+    const ErrorDetail error = validateRequestHeader(name, value);
+    if (error != ErrorDetail::None)
+        return refuse(error, QString::fromLatin1(name));
+    for (auto &header : m_requestHeaders) {
+        if (header.first.compare(name, Qt::CaseInsensitive) == 0) {
+            header.second = value;
+            return true;
+        }
+    }
+    m_requestHeaders.append({name, value});
+    return true;
+}
+
+bool WebSocketConnection::clearRequestHeaders()
+{
+    if (!isEnded(m_state))
+        return refuse(ErrorDetail::InvalidState);
+    m_requestHeaders.clear();
+    return true;
+}
+
+void WebSocketConnection::setMaskKeySource(MaskKeySource *source)
+{
+    m_keys = source ? source : &m_systemKeys;
+}
+
+// --- connecting ------------------------------------------------------------------------------
+
+bool WebSocketConnection::connectAsync(const QUrl &url)
+{
+    if (!isEnded(m_state))
+        return refuse(ErrorDetail::InvalidState, QStringLiteral("already connecting or connected"));
+    const ErrorDetail urlError = validateUrl(url);
+    if (urlError != ErrorDetail::None)
+        return refuse(urlError, url.toDisplayString());
+    if (url.scheme().compare(u"wss", Qt::CaseInsensitive) == 0)
+        return refuse(ErrorDetail::UnsupportedScheme, QStringLiteral("wss:// is not supported yet"));
+
+    m_url = url;
+    m_info = MessageWebSocketInformation();
+    m_lastError = WebSocketError();
+    m_response.reset();
+    m_decoder.reset();
+    m_decoder.assembler().setMaxMessageSize(m_control.maxMessageSize);
+    m_decoder.assembler().setPartialMode(m_control.receiveMode == MessageWebSocketReceiveMode::PartialMessage);
+    m_closeSent = m_closeReceived = m_stopReading = m_finished = false;
+    m_receivedCloseCode = quint16(CloseCode::AbnormalClosure);
+    m_receivedCloseReason.clear();
+    m_fragmentOpen = false;
+    m_pendingPings.clear();
+    m_lastWireIn = m_lastWireOut = 0;
+    if (m_readBuffer.size() != ReadChunkBytes)
+        m_readBuffer.resize(ReadChunkBytes);
+
+    m_socket = new QTcpSocket(this);
+    connect(m_socket, &QAbstractSocket::connected, this, &WebSocketConnection::onSocketConnected);
+    connect(m_socket, &QIODevice::readyRead, this, &WebSocketConnection::onSocketReadyRead);
+    connect(m_socket, &QIODevice::bytesWritten, this, &WebSocketConnection::onSocketBytesWritten);
+    connect(m_socket, &QAbstractSocket::disconnected, this, &WebSocketConnection::onSocketDisconnected);
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, &WebSocketConnection::onSocketError);
+
+    setState(ConnectionState::Connecting);
+    if (m_control.timeouts.connect.count() > 0)
+        m_connectTimer.start(m_control.timeouts.connect);
+    m_socket->connectToHost(url.host(), quint16(url.port(80)));
+    return true;
+}
+
+void WebSocketConnection::cancelConnect()
+{
+    if (!isConnecting(m_state))
+        return;
+    retireSocket(false);
+    finish(ConnectionState::Failed, WebSocketError(ErrorDetail::OperationCanceled, QStringLiteral("connect canceled")),
+           std::nullopt, true);
+}
+
+void WebSocketConnection::onSocketConnected()
+{
+    m_connectTimer.stop();
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, m_control.noDelay ? 1 : 0);
+    if (m_control.outboundBufferSizeInBytes)
+        m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
+                                  int(std::min<quint32>(*m_control.outboundBufferSizeInBytes, INT_MAX)));
+    m_info.localAddress = m_socket->localAddress();
+    m_info.localPort = m_socket->localPort();
+    m_info.peerAddress = m_socket->peerAddress();
+    m_info.peerPort = m_socket->peerPort();
+
+    m_key = generateKey();
+    HandshakeRequestOptions options;
+    options.url = m_url;
+    options.key = m_key;
+    options.protocols = m_control.supportedProtocols;
+    options.extraHeaders = m_requestHeaders;
+    const QByteArray request = buildHandshakeRequest(options);
+    m_info.handshake.request = request;
+    setState(ConnectionState::AwaitingUpgrade);
+    if (m_control.timeouts.handshake.count() > 0)
+        m_handshakeTimer.start(m_control.timeouts.handshake);
+    writeData(request);
+}
+
+void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
+{
+    qsizetype used = 0;
+    const HandshakeResponseParser::Result result = m_response.feed(bytes, &used);
+    if (result == HandshakeResponseParser::Result::NeedMore)
+        return;
+    if (result == HandshakeResponseParser::Result::Error) {
+        failHandshake(m_response.error());
+        return;
+    }
+    if (m_response.statusCode() != 101) {
+        failHandshake(ErrorDetail::NotSwitchingProtocols);
+        return;
+    }
+    QString protocol;
+    const ErrorDetail error = m_response.validateUpgrade(m_key, m_control.supportedProtocols, &protocol);
+    if (error != ErrorDetail::None) {
+        failHandshake(error);
+        return;
+    }
+    m_info.protocol = protocol;
+    completeHandshake();
+    // bytes after the empty line are already frames (RFC 6455 §4.1)
+    if (used < bytes.size() && m_state == ConnectionState::Open)
+        processFrames(bytes.sliced(used));
+}
+
+void WebSocketConnection::completeHandshake()
+{
+    m_handshakeTimer.stop();
+    m_info.handshake.responseHeaders = m_response.rawHeaders();
+    m_info.handshake.httpStatus = m_response.statusCode();
+    setState(ConnectionState::Open);
+    if (m_control.timeouts.idle.count() > 0)
+        m_idleTimer.start(m_control.timeouts.idle);
+    const auto pongInterval = MessageWebSocketControl::actualPongInterval(m_control.desiredUnsolicitedPongInterval);
+    if (pongInterval.count() > 0)
+        m_pongTimer.start(pongInterval);
+    m_bandwidthTimer.start(BandwidthSampleInterval);
+    Q_EMIT m_facade->handshakeCompleted(m_info.handshake);
+    Q_EMIT m_facade->connected();
+}
+
+void WebSocketConnection::failHandshake(ErrorDetail detail, const QString &extra)
+{
+    WebSocketError error(detail, extra);
+    if (m_response.headersComplete()) {
+        m_info.handshake.responseHeaders = m_response.rawHeaders();
+        m_info.handshake.responseBody = m_response.body();
+        m_info.handshake.httpStatus = m_response.statusCode();
+        error.setHttpResponse(m_response.statusCode(), m_response.headers(), m_response.body());
+        if (detail == ErrorDetail::NotSwitchingProtocols) {
+            error = WebSocketError(detail, QStringLiteral("HTTP %1 %2")
+                                                   .arg(m_response.statusCode())
+                                                   .arg(QString::fromLatin1(m_response.reasonPhrase())));
+            error.setHttpResponse(m_response.statusCode(), m_response.headers(), m_response.body());
+            error.setStatus(statusForHttp(m_response.statusCode()));
+        }
+    } else if (!m_response.rawHeaders().isEmpty()) {
+        m_info.handshake.responseHeaders = m_response.rawHeaders();
+    }
+    Q_EMIT m_facade->handshakeCompleted(m_info.handshake);
+    if (m_finished) // a slot of handshakeCompleted may have ended the connection
+        return;
+    retireSocket(false);
+    finish(ConnectionState::Failed, error, std::nullopt);
+}
+
+// --- receiving -------------------------------------------------------------------------------
+
+void WebSocketConnection::onSocketReadyRead()
+{
+    QTcpSocket *socket = m_socket;
+    while (socket == m_socket && !m_finished) {
+        const qint64 n = socket->read(m_readBuffer.data(), m_readBuffer.size());
+        if (n <= 0)
+            break;
+        m_info.counters.wireBytesReceived += quint64(n);
+        const QByteArrayView chunk(m_readBuffer.constData(), qsizetype(n));
+        if (m_state == ConnectionState::AwaitingUpgrade)
+            processHandshakeBytes(chunk);
+        else if ((m_state == ConnectionState::Open || m_state == ConnectionState::Closing) && !m_stopReading)
+            processFrames(chunk);
+        // else: data after the closing handshake is ignored (RFC 6455 §1.4)
+    }
+    if (m_idleTimer.isActive())
+        m_idleTimer.start(m_control.timeouts.idle);
+}
+
+void WebSocketConnection::processFrames(QByteArrayView bytes)
+{
+    QTcpSocket *socket = m_socket;
+    const ErrorDetail error = m_decoder.feed(bytes, *this);
+    if (error != ErrorDetail::None && socket == m_socket && !m_finished)
+        failProtocol(error);
+}
+
+bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, bool isComplete)
+{
+    if (isComplete)
+        ++m_info.counters.messagesReceived;
+    QTcpSocket *socket = m_socket;
+    Q_EMIT m_facade->messageReceived(MessageWebSocketMessageReceivedEventArgs(type, std::move(data), isComplete));
+    // the application may have closed, aborted or reconnected from its slot
+    return socket == m_socket && !m_finished && !m_stopReading;
+}
+
+bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
+{
+    QTcpSocket *socket = m_socket;
+    switch (opcode) {
+    case Opcode::Ping:
+        // RFC 6455 §5.5.2: answer with a pong carrying the same payload, unless closing
+        if (!m_closeSent)
+            writeControl(Opcode::Pong, payload);
+        break;
+    case Opcode::Pong: {
+        ++m_info.counters.pongsReceived;
+        // RFC 6455 §5.5.3: a pong may answer only the latest ping; unsolicited pongs are ignored
+        for (qsizetype i = 0; i < m_pendingPings.size(); ++i) {
+            if (m_pendingPings[i].payload == payload) {
+                const auto rtt = std::chrono::milliseconds(m_pendingPings[i].sent.elapsed());
+                m_pendingPings.remove(0, i + 1);
+                m_info.lastPingRoundTrip = rtt;
+                Q_EMIT m_facade->pongReceived(rtt, payload);
+                break;
+            }
+        }
+        break;
+    }
+    case Opcode::Close: {
+        ClosePayload close;
+        const ErrorDetail error = parseClosePayload(payload, &close);
+        if (error != ErrorDetail::None) {
+            failProtocol(error);
+            return false;
+        }
+        m_closeReceived = true;
+        m_receivedCloseCode = close.code;
+        m_receivedCloseReason = close.reason;
+        m_stopReading = true; // nothing after a close frame counts (RFC 6455 §5.5.1)
+        if (!m_closeSent) {
+            // echo the status code (RFC 6455 §5.5.1); an empty close is answered with an empty one
+            sendCloseFrame(close.code == quint16(CloseCode::NoStatusReceived)
+                                   ? QByteArray()
+                                   : buildClosePayload(close.code, {}));
+        }
+        if (m_state == ConnectionState::Open)
+            setState(ConnectionState::Closing);
+        // the server closes TCP first (RFC 6455 §7.1.1); the close timer bounds the wait
+        if (m_control.timeouts.close.count() > 0)
+            m_closeTimer.start(m_control.timeouts.close);
+        return false;
+    }
+    default:
+        break;
+    }
+    return socket == m_socket && !m_finished && !m_stopReading;
+}
+
+void WebSocketConnection::onFrameHeader(const FrameHeader &header)
+{
+    ++m_info.counters.framesReceived;
+    m_info.counters.payloadBytesReceived += header.payloadLength;
+    if (!observingFrames())
+        return;
+    FrameInfo info;
+    info.direction = FrameDirection::Incoming;
+    info.opcode = quint8(header.opcode);
+    info.fin = header.fin;
+    info.rsv1 = header.rsv1;
+    info.rsv2 = header.rsv2;
+    info.rsv3 = header.rsv3;
+    info.masked = header.masked;
+    info.maskKey = header.maskKey;
+    info.payloadLength = header.payloadLength;
+    info.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    Q_EMIT m_facade->frameObserved(info);
+}
+
+bool WebSocketConnection::observingFrames() const
+{
+    return m_facade->isFrameObserverConnected();
+}
+
+void WebSocketConnection::observeOutgoing(const FrameHeader &header)
+{
+    FrameInfo info;
+    info.direction = FrameDirection::Outgoing;
+    info.opcode = quint8(header.opcode);
+    info.fin = header.fin;
+    info.rsv1 = header.rsv1;
+    info.masked = header.masked;
+    info.maskKey = header.maskKey;
+    info.payloadLength = header.payloadLength;
+    info.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    Q_EMIT m_facade->frameObserved(info);
+}
+
+// --- sending ---------------------------------------------------------------------------------
+
+bool WebSocketConnection::isSendable() const
+{
+    return m_state == ConnectionState::Open && !m_closeSent && m_socket;
+}
+
+qint64 WebSocketConnection::bufferedAmount() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+void WebSocketConnection::writeData(const QByteArray &bytes)
+{
+    m_info.counters.wireBytesSent += quint64(bytes.size());
+    m_socket->write(bytes);
+}
+
+bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView data)
+{
+    if (!isSendable())
+        return refuse(ErrorDetail::InvalidState, QStringLiteral("the connection is not open"));
+    if (m_fragmentOpen)
+        return refuse(ErrorDetail::FragmentedMessageInProgress);
+    if (type == SocketMessageType::Utf8 && !Utf8Validator::isValidUtf8(data))
+        return refuse(ErrorDetail::InvalidUtf8InOutgoingText);
+    if (m_control.maxBufferedAmountBytes > 0 && quint64(bufferedAmount()) >= m_control.maxBufferedAmountBytes)
+        return refuse(ErrorDetail::SendBufferFull);
+
+    const Opcode opcode = type == SocketMessageType::Utf8 ? Opcode::Text : Opcode::Binary;
+    FrameWrittenCallback onFrame;
+    quint64 frames = 0;
+    const bool observing = observingFrames();
+    onFrame = [&](const FrameHeader &h) {
+        ++frames;
+        if (observing)
+            observeOutgoing(h);
+    };
+    m_writeScratch.resize(0);
+    appendMessage(m_writeScratch, opcode, data, m_control.outboundFrameSizeInBytes, *m_keys, onFrame);
+    writeData(m_writeScratch);
+    if (m_writeScratch.capacity() > MaxKeptScratchBytes)
+        m_writeScratch = QByteArray();
+    ++m_info.counters.messagesSent;
+    m_info.counters.framesSent += frames;
+    m_info.counters.payloadBytesSent += quint64(data.size());
+    return true;
+}
+
+bool WebSocketConnection::sendFrame(QByteArrayView data, bool fin)
+{
+    if (!isSendable())
+        return refuse(ErrorDetail::InvalidState, QStringLiteral("the connection is not open"));
+    if (m_control.maxBufferedAmountBytes > 0 && quint64(bufferedAmount()) >= m_control.maxBufferedAmountBytes)
+        return refuse(ErrorDetail::SendBufferFull);
+    Opcode opcode = Opcode::Continuation;
+    Utf8Validator validator = m_fragmentUtf8;
+    SocketMessageType type = m_fragmentType;
+    if (!m_fragmentOpen) {
+        type = m_control.messageType;
+        opcode = type == SocketMessageType::Utf8 ? Opcode::Text : Opcode::Binary;
+        validator.reset();
+    }
+    if (type == SocketMessageType::Utf8) {
+        // text may be split inside a code point, but must be valid once complete
+        if (!validator.write(data) || (fin && !validator.finish()))
+            return refuse(ErrorDetail::InvalidUtf8InOutgoingText);
+    }
+    m_fragmentOpen = !fin;
+    m_fragmentType = type;
+    m_fragmentUtf8 = validator;
+
+    FrameFlags flags;
+    flags.fin = fin;
+    const quint32 key = m_keys->nextMaskKey();
+    m_writeScratch.resize(0);
+    appendFrame(m_writeScratch, opcode, flags, data, key);
+    writeData(m_writeScratch);
+    if (m_writeScratch.capacity() > MaxKeptScratchBytes)
+        m_writeScratch = QByteArray();
+    ++m_info.counters.framesSent;
+    m_info.counters.payloadBytesSent += quint64(data.size());
+    if (fin)
+        ++m_info.counters.messagesSent;
+    if (observingFrames()) {
+        FrameHeader h;
+        h.fin = fin;
+        h.opcode = opcode;
+        h.masked = true;
+        h.maskKey = key;
+        h.payloadLength = quint64(data.size());
+        observeOutgoing(h);
+    }
+    return true;
+}
+
+bool WebSocketConnection::ping(QByteArrayView payload)
+{
+    if (!isSendable())
+        return refuse(ErrorDetail::InvalidState, QStringLiteral("the connection is not open"));
+    if (quint64(payload.size()) > MaxControlPayloadBytes)
+        return refuse(ErrorDetail::ControlPayloadTooLong);
+    if (m_pendingPings.size() >= MaxPendingPings)
+        m_pendingPings.removeFirst(); // bound the list; a pong for it can no longer be timed
+    PendingPing pending;
+    pending.payload = payload.toByteArray();
+    pending.sent.start();
+    m_pendingPings.append(pending);
+    ++m_info.counters.pingsSent;
+    writeControl(Opcode::Ping, payload);
+    return true;
+}
+
+void WebSocketConnection::writeControl(Opcode opcode, QByteArrayView payload)
+{
+    if (!m_socket)
+        return;
+    const quint32 key = m_keys->nextMaskKey();
+    QByteArray frame;
+    appendFrame(frame, opcode, {}, payload, key);
+    writeData(frame);
+    ++m_info.counters.framesSent;
+    m_info.counters.payloadBytesSent += quint64(payload.size());
+    if (observingFrames()) {
+        FrameHeader h;
+        h.fin = true;
+        h.opcode = opcode;
+        h.masked = true;
+        h.maskKey = key;
+        h.payloadLength = quint64(payload.size());
+        observeOutgoing(h);
+    }
+}
+
+void WebSocketConnection::sendCloseFrame(QByteArrayView payload)
+{
+    writeControl(Opcode::Close, payload);
+    m_closeSent = true;
+    m_pongTimer.stop();
+}
+
+// --- closing ---------------------------------------------------------------------------------
+
+bool WebSocketConnection::close(std::optional<quint16> code, const QString &reason)
+{
+    if (isConnecting(m_state)) {
+        // closing before the upgrade completed abandons the connect
+        cancelConnect();
+        return true;
+    }
+    if (m_state != ConnectionState::Open || m_closeSent)
+        return refuse(ErrorDetail::InvalidState, QStringLiteral("the connection is not open"));
+    QByteArray payload;
+    if (code) {
+        const ErrorDetail error = validateOutgoingClose(*code, reason);
+        if (error != ErrorDetail::None)
+            return refuse(error, QString::number(*code));
+        payload = buildClosePayload(*code, reason);
+    } else if (!reason.isEmpty()) {
+        return refuse(ErrorDetail::InvalidArgument, QStringLiteral("a close reason needs a close code"));
+    }
+    // queued after every message sent before, so nothing is lost
+    sendCloseFrame(payload);
+    setState(ConnectionState::Closing);
+    if (m_control.timeouts.close.count() > 0)
+        m_closeTimer.start(m_control.timeouts.close);
+    return true;
+}
+
+void WebSocketConnection::abort()
+{
+    if (isConnecting(m_state)) {
+        cancelConnect();
+        return;
+    }
+    if (m_state != ConnectionState::Open && m_state != ConnectionState::Closing)
+        return;
+    retireSocket(false);
+    finish(ConnectionState::Closed, std::nullopt,
+           WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false), true);
+}
+
+void WebSocketConnection::failProtocol(ErrorDetail detail)
+{
+    // RFC 6455 §7.1.7: fail the connection, sending the close code the rule asks for
+    const ErrorInfo info = errorInfo(detail);
+    const quint16 code = info.closeCodeToSend ? info.closeCodeToSend : quint16(CloseCode::ProtocolError);
+    const QByteArray reason = closeReasonFor(detail);
+    if (!m_closeSent && m_socket) {
+        QByteArray payload = buildClosePayload(code, {});
+        payload.append(reason);
+        sendCloseFrame(payload);
+    }
+    retireSocket(true);
+    finish(ConnectionState::Failed, WebSocketError(detail),
+           WebSocketClosedEventArgs(code, QString::fromUtf8(reason), false));
+}
+
+void WebSocketConnection::onSocketBytesWritten(qint64 bytes)
+{
+    Q_EMIT m_facade->bytesWritten(bytes);
+}
+
+void WebSocketConnection::onSocketDisconnected()
+{
+    // whatever the server sent before closing still counts
+    if (m_socket && m_socket->bytesAvailable() > 0)
+        onSocketReadyRead();
+    if (m_finished || !m_socket)
+        return;
+    switch (m_state) {
+    case ConnectionState::AwaitingUpgrade:
+        if (m_response.headersComplete()
+            && m_response.finishAtEndOfStream() == HandshakeResponseParser::Result::Complete
+            && m_response.statusCode() != 101) {
+            failHandshake(ErrorDetail::NotSwitchingProtocols);
+        } else {
+            failHandshake(ErrorDetail::ConnectionAborted, QStringLiteral("during the opening handshake"));
+        }
+        return;
+    case ConnectionState::Closing:
+        if (m_closeSent && m_closeReceived) {
+            retireSocket(false);
+            finish(ConnectionState::Closed, std::nullopt,
+                   WebSocketClosedEventArgs(m_receivedCloseCode, m_receivedCloseReason, true));
+            return;
+        }
+        [[fallthrough]];
+    case ConnectionState::Open:
+        retireSocket(false);
+        finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectionAborted),
+               WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false));
+        return;
+    default:
+        retireSocket(false);
+        finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectionAborted), std::nullopt);
+        return;
+    }
+}
+
+ErrorDetail WebSocketConnection::mapSocketError(QAbstractSocket::SocketError error)
+{
+    switch (error) {
+    case QAbstractSocket::HostNotFoundError:
+        return ErrorDetail::HostNotFound;
+    case QAbstractSocket::ConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyNotFoundError:
+        return ErrorDetail::ConnectionRefused;
+    case QAbstractSocket::SocketTimeoutError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+        return ErrorDetail::ConnectTimeout;
+    case QAbstractSocket::RemoteHostClosedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+        return ErrorDetail::ConnectionAborted;
+    case QAbstractSocket::NetworkError:
+        return ErrorDetail::NetworkError;
+    default:
+        return ErrorDetail::SocketError;
+    }
+}
+
+void WebSocketConnection::onSocketError(QAbstractSocket::SocketError error)
+{
+    if (m_finished || !m_socket)
+        return;
+    // a connected socket that ends reports disconnected() next; it decides there
+    if (error == QAbstractSocket::RemoteHostClosedError && m_socket->state() != QAbstractSocket::UnconnectedState)
+        return;
+    if (error == QAbstractSocket::RemoteHostClosedError) {
+        onSocketDisconnected();
+        return;
+    }
+    const ErrorDetail detail = mapSocketError(error);
+    const QString text = m_socket->errorString();
+    const bool wasOpen = m_state == ConnectionState::Open || m_state == ConnectionState::Closing;
+    if (m_state == ConnectionState::AwaitingUpgrade) {
+        failHandshake(detail, text);
+        return;
+    }
+    retireSocket(false);
+    finish(ConnectionState::Failed, WebSocketError(detail, text),
+           wasOpen ? std::optional(WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false))
+                   : std::nullopt);
+}
+
+void WebSocketConnection::onConnectTimeout()
+{
+    if (m_state != ConnectionState::Connecting)
+        return;
+    retireSocket(false);
+    finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectTimeout), std::nullopt);
+}
+
+void WebSocketConnection::onHandshakeTimeout()
+{
+    if (m_state != ConnectionState::AwaitingUpgrade)
+        return;
+    // a refusal whose body never ends is still a refusal: report the status we got
+    if (m_response.headersComplete() && m_response.statusCode() != 101) {
+        m_response.finishAtEndOfStream();
+        failHandshake(ErrorDetail::NotSwitchingProtocols);
+        return;
+    }
+    failHandshake(ErrorDetail::HandshakeTimeout);
+}
+
+void WebSocketConnection::onCloseTimeout()
+{
+    if (m_state != ConnectionState::Closing)
+        return;
+    retireSocket(false);
+    if (m_closeSent && m_closeReceived) {
+        // both close frames were exchanged; the server only failed to close TCP
+        finish(ConnectionState::Closed, std::nullopt,
+               WebSocketClosedEventArgs(m_receivedCloseCode, m_receivedCloseReason, true));
+        return;
+    }
+    finish(ConnectionState::Failed, WebSocketError(ErrorDetail::CloseTimeout),
+           WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false));
+}
+
+void WebSocketConnection::onIdleTimeout()
+{
+    if (m_state != ConnectionState::Open)
+        return;
+    retireSocket(false);
+    finish(ConnectionState::Failed, WebSocketError(ErrorDetail::IdleTimeout),
+           WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false));
+}
+
+void WebSocketConnection::onPongTimer()
+{
+    // RFC 6455 §5.5.3: an unsolicited pong is a one-way heartbeat; no answer is expected
+    if (isSendable())
+        writeControl(Opcode::Pong, {});
+}
+
+void WebSocketConnection::onBandwidthTimer()
+{
+    const quint64 in = m_info.counters.wireBytesReceived - m_lastWireIn;
+    const quint64 out = m_info.counters.wireBytesSent - m_lastWireOut;
+    const qint64 seconds = std::chrono::duration_cast<std::chrono::seconds>(BandwidthSampleInterval).count();
+    BandwidthStatistics &bw = m_info.bandwidthStatistics;
+    const quint64 inBits = in * 8 / quint64(seconds);
+    const quint64 outBits = out * 8 / quint64(seconds);
+    bw.inboundBitsPerSecondInstability = inBits > bw.inboundBitsPerSecond ? inBits - bw.inboundBitsPerSecond
+                                                                          : bw.inboundBitsPerSecond - inBits;
+    bw.outboundBitsPerSecondInstability = outBits > bw.outboundBitsPerSecond ? outBits - bw.outboundBitsPerSecond
+                                                                             : bw.outboundBitsPerSecond - outBits;
+    bw.inboundBitsPerSecond = inBits;
+    bw.outboundBitsPerSecond = outBits;
+    m_lastWireIn = m_info.counters.wireBytesReceived;
+    m_lastWireOut = m_info.counters.wireBytesSent;
+}
+
+// --- the end of a connection -----------------------------------------------------------------
+
+void WebSocketConnection::setState(ConnectionState state)
+{
+    if (state == m_state)
+        return;
+    Q_ASSERT_X(isAllowedTransition(m_state, state), "WebSocketConnection::setState", "transition not allowed");
+    m_state = state;
+    Q_EMIT m_facade->stateChanged(state);
+}
+
+void WebSocketConnection::stopTimers()
+{
+    for (QTimer *timer : {&m_connectTimer, &m_handshakeTimer, &m_closeTimer, &m_idleTimer, &m_pongTimer,
+                          &m_bandwidthTimer})
+        timer->stop();
+}
+
+void WebSocketConnection::retireSocket(bool graceful)
+{
+    QTcpSocket *socket = m_socket;
+    if (!socket)
+        return;
+    m_socket = nullptr;
+    socket->disconnect(this);
+    socket->setParent(nullptr);
+    if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
+        // let the queued bytes (our close frame) go out, then close; bounded like any wait
+        connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+        const auto bound = m_control.timeouts.close.count() > 0 ? m_control.timeouts.close
+                                                                : std::chrono::milliseconds(10000);
+        QTimer::singleShot(bound, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+        socket->disconnectFromHost();
+    } else {
+        socket->abort();
+        socket->deleteLater();
+    }
+}
+
+void WebSocketConnection::finish(ConnectionState finalState, const std::optional<WebSocketError> &error,
+                                 const std::optional<WebSocketClosedEventArgs> &closedArgs, bool deferSignals)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    stopTimers();
+    m_fragmentOpen = false;
+    if (error)
+        m_lastError = *error;
+    setState(finalState);
+    auto emitEnd = [facade = QPointer<MessageWebSocket>(m_facade), error, closedArgs] {
+        if (!facade)
+            return;
+        if (error)
+            Q_EMIT facade->errorOccurred(*error);
+        if (closedArgs)
+            Q_EMIT facade->closed(*closedArgs);
+    };
+    if (deferSignals) // called from a public function: signals come from the event loop
+        QMetaObject::invokeMethod(this, emitEnd, Qt::QueuedConnection);
+    else
+        emitEnd();
+}
+
+} // namespace Wsw

@@ -1,0 +1,154 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <QAbstractSocket>
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include "api/eventargs.h"
+#include "api/messagewebsocketcontrol.h"
+#include "api/messagewebsocketinformation.h"
+#include "api/websocketerror.h"
+#include "codec/framewriter.h"
+#include "codec/handshake.h"
+#include "codec/inbounddecoder.h"
+
+class QTcpSocket;
+
+namespace Wsw {
+
+class MessageWebSocket;
+
+/**
+ * The connection state machine behind MessageWebSocket (L1). It owns the socket and the
+ * timers, feeds received bytes to the codec and writes what the codec produces; it parses
+ * nothing itself. The state changes only in setState(). A connection ends once, with its
+ * first cause (finish()); signals are emitted on the facade, from the event loop only.
+ */
+class WebSocketConnection final : public QObject,
+                                  private Codec::MessageAssembler::Sink,
+                                  private Codec::InboundDecoder::FrameObserver
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebSocketConnection)
+
+public:
+    explicit WebSocketConnection(MessageWebSocket *facade);
+    ~WebSocketConnection() override;
+
+    const MessageWebSocketControl &control() const { return m_control; }
+    bool setControl(const MessageWebSocketControl &control);
+    void setMessageType(SocketMessageType type) { m_control.messageType = type; }
+    MessageWebSocketInformation information() const;
+    ConnectionState state() const { return m_state; }
+    WebSocketError lastError() const { return m_lastError; }
+
+    bool setRequestHeader(const QByteArray &name, const QByteArray &value);
+    bool clearRequestHeaders();
+
+    bool connectAsync(const QUrl &url);
+    void cancelConnect();
+
+    bool sendMessage(SocketMessageType type, QByteArrayView data);
+    bool sendFrame(QByteArrayView data, bool fin);
+    bool ping(QByteArrayView payload);
+    bool close(std::optional<quint16> code, const QString &reason);
+    void abort();
+    qint64 bufferedAmount() const;
+
+    /** For tests and tools: replaces the CSPRNG mask source (not owned). */
+    void setMaskKeySource(Codec::MaskKeySource *source);
+
+private:
+    // Codec::MessageAssembler::Sink
+    bool onMessage(SocketMessageType type, QByteArray &&data, bool isComplete) override;
+    bool onControlFrame(Codec::Opcode opcode, QByteArray &&payload) override;
+    // Codec::InboundDecoder::FrameObserver
+    void onFrameHeader(const Codec::FrameHeader &header) override;
+
+    void onSocketConnected();
+    void onSocketReadyRead();
+    void onSocketBytesWritten(qint64 bytes);
+    void onSocketDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onConnectTimeout();
+    void onHandshakeTimeout();
+    void onCloseTimeout();
+    void onIdleTimeout();
+    void onPongTimer();
+    void onBandwidthTimer();
+
+    void setState(ConnectionState state);
+    bool refuse(ErrorDetail detail, const QString &extra = {});
+    bool isSendable() const;
+    void processHandshakeBytes(QByteArrayView bytes);
+    void completeHandshake();
+    void processFrames(QByteArrayView bytes);
+    void failHandshake(ErrorDetail detail, const QString &extra = {});
+    /** The server broke a rule while open: send our close code, then end with the error. */
+    void failProtocol(ErrorDetail detail);
+    void writeControl(Codec::Opcode opcode, QByteArrayView payload);
+    void writeData(const QByteArray &bytes);
+    void sendCloseFrame(QByteArrayView payload);
+    /** Ends the connection once: final state, then errorOccurred (if any), then closed (if it was open). */
+    void finish(ConnectionState finalState, const std::optional<WebSocketError> &error,
+                const std::optional<WebSocketClosedEventArgs> &closedArgs, bool deferSignals = false);
+    void retireSocket(bool graceful);
+    void stopTimers();
+    bool observingFrames() const;
+    void observeOutgoing(const Codec::FrameHeader &header);
+    static ErrorDetail mapSocketError(QAbstractSocket::SocketError error);
+
+    MessageWebSocket *m_facade;
+    MessageWebSocketControl m_control;
+    Codec::HeaderList m_requestHeaders;
+    ConnectionState m_state = ConnectionState::Idle;
+    WebSocketError m_lastError;
+    MessageWebSocketInformation m_info;
+    QUrl m_url;
+
+    QTcpSocket *m_socket = nullptr;
+    QByteArray m_readBuffer;
+    QByteArray m_writeScratch;
+    QByteArray m_key;
+    Codec::HandshakeResponseParser m_response;
+    Codec::InboundDecoder m_decoder;
+    Codec::SystemMaskKeySource m_systemKeys;
+    Codec::MaskKeySource *m_keys = &m_systemKeys;
+
+    // closing handshake
+    bool m_closeSent = false;
+    bool m_closeReceived = false;
+    quint16 m_receivedCloseCode = 1006;
+    QString m_receivedCloseReason;
+    bool m_stopReading = false;
+    bool m_finished = false;
+
+    // outgoing fragmented message (sendNonfinalFrame / sendFinalFrame)
+    bool m_fragmentOpen = false;
+    SocketMessageType m_fragmentType = SocketMessageType::Binary;
+    Codec::Utf8Validator m_fragmentUtf8;
+
+    struct PendingPing {
+        QByteArray payload;
+        QElapsedTimer sent;
+    };
+    QList<PendingPing> m_pendingPings;
+
+    QTimer m_connectTimer;
+    QTimer m_handshakeTimer;
+    QTimer m_closeTimer;
+    QTimer m_idleTimer;
+    QTimer m_pongTimer;
+    QTimer m_bandwidthTimer;
+    quint64 m_lastWireIn = 0;
+    quint64 m_lastWireOut = 0;
+};
+
+} // namespace Wsw
