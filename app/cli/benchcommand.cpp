@@ -149,7 +149,7 @@ int runBench(const QStringList &arguments)
     if (sendMode)
         QObject::connect(&ws, &MessageWebSocket::bytesWritten, pump);
     QObject::connect(&ws, &MessageWebSocket::messageReceived, [&](const MessageWebSocketMessageReceivedEventArgs &m) {
-        const QByteArray data = m.data();
+        const QByteArray &data = m.data();
         if (sendMode) { // the sink's total
             finishPhase();
             r.messages = sent;

@@ -25,7 +25,7 @@ public:
 
     SocketMessageType messageType() const { return m_type; }
     /** The bytes as received (GetDataReader). Valid UTF-8 when messageType() is Utf8. */
-    QByteArray data() const { return m_data; }
+    const QByteArray &data() const { return m_data; }
     QString text() const { return QString::fromUtf8(m_data); }
     /** A fresh, open, read-only QIODevice over data() on every call (GetDataStream). */
     std::unique_ptr<QIODevice> getDataStream() const;

@@ -123,10 +123,17 @@ void MessageWebSocket::abort()
     m_connection->abort();
 }
 
-bool MessageWebSocket::isFrameObserverConnected() const
+void MessageWebSocket::connectNotify(const QMetaMethod &signal)
 {
-    static const QMetaMethod signal = QMetaMethod::fromSignal(&MessageWebSocket::frameObserved);
-    return isSignalConnected(signal);
+    if (signal == QMetaMethod::fromSignal(&MessageWebSocket::frameObserved))
+        m_frameObserverConnected = true;
+}
+
+void MessageWebSocket::disconnectNotify(const QMetaMethod &signal)
+{
+    // called with an invalid method when everything is disconnected at once
+    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&MessageWebSocket::frameObserved))
+        m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
 }
 
 qint64 MessageWebSocket::bufferedAmount() const

@@ -103,12 +103,17 @@ Q_SIGNALS:
     /** The opening handshake as sent and received, for success and failure alike. */
     void handshakeCompleted(const Wsw::HandshakeTranscript &transcript);
 
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
+
 private:
     friend class WebSocketConnection;
     /** Whether anything listens to frameObserved (frames cost nothing extra otherwise). */
-    bool isFrameObserverConnected() const;
+    bool isFrameObserverConnected() const { return m_frameObserverConnected; }
 
     std::unique_ptr<WebSocketConnection> m_connection;
+    bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow
 };
 
 } // namespace Wsw

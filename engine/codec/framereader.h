@@ -35,6 +35,10 @@ public:
     quint64 payloadRemaining() const { return m_remaining; }
     ErrorDetail error() const { return m_error; }
     bool isInPayload() const { return m_stage == Stage::Payload; }
+    /** True between frames with no partial header kept: the next byte starts a frame. */
+    bool isAtFrameStart() const { return m_stage == Stage::Header && m_headerFill == 0; }
+    Role role() const { return m_role; }
+    ReservedBitsAllowed reservedBitsAllowed() const { return m_allowed; }
 
     void reset();
 

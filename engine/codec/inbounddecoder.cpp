@@ -19,6 +19,16 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
 
     bool keepGoing = true;
     while (keepGoing) {
+        if (m_reader.isAtFrameStart() && bytes.size() >= 2) {
+            ErrorDetail error = ErrorDetail::None;
+            const FastPath fast = tryWholeFrame(bytes, sink, &error);
+            if (fast == FastPath::Done)
+                continue;
+            if (fast == FastPath::Stop)
+                break;
+            if (fast == FastPath::Failed)
+                return finish(error);
+        }
         const FrameReader::Event event = m_reader.next(bytes);
         ErrorDetail error = ErrorDetail::None;
         switch (event.kind) {
@@ -50,6 +60,45 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
             return finish(error);
     }
     return finish(ErrorDetail::None);
+}
+
+InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, MessageAssembler::Sink &sink,
+                                                       ErrorDetail *error)
+{
+    FrameHeader h;
+    const auto b0 = quint8(bytes[0]);
+    const auto b1 = quint8(bytes[1]);
+    if ((b0 == 0x81 || b0 == 0x82) && b1 < 126) {
+        // final text or binary frame, no reserved bits, unmasked, 7-bit length: nothing to check
+        h.fin = true;
+        h.opcode = Opcode(b0 & 0x0F);
+        h.payloadLength = b1;
+        h.headerSize = 2;
+    } else if (parseFrameHeader(bytes, m_reader.role(), m_reader.reservedBitsAllowed(), &h).status
+               != ParseStatus::Ok) {
+        return FastPath::NotApplicable; // incomplete or broken: the general path says which
+    }
+    if (!h.fin || h.masked || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)
+        || m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
+        || h.payloadLength > quint64(bytes.size() - h.headerSize))
+        return FastPath::NotApplicable;
+    // the same checks the assembler makes, for a message that is one complete frame
+    if (m_observer)
+        m_observer->onFrameHeader(h);
+    if (h.payloadLength > m_assembler.maxMessageSize()) {
+        *error = ErrorDetail::MessageTooBig;
+        return FastPath::Failed;
+    }
+    const QByteArrayView payload = bytes.sliced(h.headerSize, qsizetype(h.payloadLength));
+    const bool text = h.opcode == Opcode::Text;
+    if (text && !Utf8Validator::isValidUtf8(payload)) {
+        *error = ErrorDetail::InvalidUtf8;
+        return FastPath::Failed;
+    }
+    bytes = bytes.sliced(h.headerSize + qsizetype(h.payloadLength));
+    const bool keepGoing = sink.onMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary,
+                                          payload.toByteArray(), true);
+    return keepGoing ? FastPath::Done : FastPath::Stop;
 }
 
 void InboundDecoder::reset()

@@ -38,6 +38,10 @@ public:
     void reset();
 
 private:
+    enum class FastPath : quint8 { NotApplicable, Done, Stop, Failed };
+    /** A whole one-frame message lying complete in bytes, handed over without the event machinery. */
+    FastPath tryWholeFrame(QByteArrayView &bytes, MessageAssembler::Sink &sink, ErrorDetail *error);
+
     FrameReader m_reader;
     MessageAssembler m_assembler;
     FrameObserver *m_observer = nullptr;

@@ -42,6 +42,8 @@ public:
     ErrorDetail frameEnd(Sink &sink, bool *keepGoing);
 
     bool isMessageInProgress() const { return m_inMessage; }
+    bool isPartialMode() const { return m_partial; }
+    quint64 maxMessageSize() const { return m_maxMessageSize; }
     quint64 currentMessageSize() const { return m_messageSize; }
     void reset();
 

@@ -1,5 +1,7 @@
 #include "codec/utf8validator.h"
 
+#include "codec/utf8simd.h"
+
 #include <array>
 #include <cstring>
 
@@ -63,6 +65,23 @@ bool Utf8Validator::write(QByteArrayView bytes)
         return true;
     m_pending = 0;
 
+    if (end - p >= 64) {
+        // long runs: 32 bytes per step with SIMD where the processor has it
+        const qsizetype checked = Detail::validateUtf8Blocks(p, end - p);
+        if (checked < 0)
+            return m_valid = false;
+        p += checked;
+        // a sequence cut by the end of the checked blocks is checked again from its lead byte
+        for (int back = 1; checked > 0 && back <= 3; ++back) {
+            const unsigned char c = p[-back];
+            if (c < 0x80)
+                break;
+            if (c >= 0xC0) {
+                p -= back;
+                break;
+            }
+        }
+    }
     while (p < end) {
         // eight ASCII bytes at a time
         while (end - p >= 8) {

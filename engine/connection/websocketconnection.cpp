@@ -16,8 +16,8 @@ namespace {
 
 constexpr qsizetype ReadChunkBytes = 256 * 1024;
 constexpr int MaxPendingPings = 64;
-/** A send scratch buffer larger than this is released after use instead of kept. */
-constexpr qsizetype MaxKeptScratchBytes = 1024 * 1024;
+/** Queued frames are handed to the socket at once from this size on, else from the event loop. */
+constexpr qint64 FlushNowBytes = 64 * 1024;
 constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
 
 bool isConnecting(ConnectionState s)
@@ -101,11 +101,10 @@ WebSocketConnection::~WebSocketConnection()
         return;
     m_socket->disconnect(this);
     if (m_state == ConnectionState::Open && !m_closeSent) {
-        // best effort: tell the server we are going away, then drop the connection
-        QByteArray frame;
-        appendFrame(frame, Opcode::Close, {}, buildClosePayload(quint16(CloseCode::GoingAway), {}),
+        // best effort: what was sent, then a close frame telling the server we are going away
+        appendFrame(m_queue.buffer(), Opcode::Close, {}, buildClosePayload(quint16(CloseCode::GoingAway), {}),
                     m_keys->nextMaskKey());
-        m_socket->write(frame);
+        m_queue.flushTo(m_socket);
         m_socket->flush();
     }
     m_socket->abort();
@@ -203,6 +202,9 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_receivedCloseReason.clear();
     m_fragmentOpen = false;
     m_pendingPings.clear();
+    m_queue.clear();
+    m_flushScheduled = false;
+    m_unreportedWritten = 0;
     m_lastWireIn = m_lastWireOut = 0;
     if (m_readBuffer.size() != ReadChunkBytes)
         m_readBuffer.resize(ReadChunkBytes);
@@ -217,7 +219,9 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     setState(ConnectionState::Connecting);
     if (m_control.timeouts.connect.count() > 0)
         m_connectTimer.start(m_control.timeouts.connect);
-    m_socket->connectToHost(url.host(), quint16(url.port(80)));
+    // Unbuffered: reads and writes go straight to the kernel, with no extra copy and no
+    // event-loop round before a write; OutboundQueue does the batching instead
+    m_socket->connectToHost(url.host(), quint16(url.port(80)), QIODevice::ReadWrite | QIODevice::Unbuffered);
     return true;
 }
 
@@ -331,7 +335,12 @@ void WebSocketConnection::onSocketReadyRead()
     QTcpSocket *socket = m_socket;
     while (socket == m_socket && !m_finished) {
         const qint64 n = socket->read(m_readBuffer.data(), m_readBuffer.size());
-        if (n <= 0)
+        if (n < 0) {
+            // an unbuffered socket reports the peer's close only like this
+            handlePeerGone();
+            return;
+        }
+        if (n == 0)
             break;
         m_info.counters.wireBytesReceived += quint64(n);
         const QByteArrayView chunk(m_readBuffer.constData(), qsizetype(n));
@@ -464,13 +473,52 @@ bool WebSocketConnection::isSendable() const
 
 qint64 WebSocketConnection::bufferedAmount() const
 {
-    return m_socket ? m_socket->bytesToWrite() : 0;
+    return m_queue.size() + (m_socket ? m_socket->bytesToWrite() : 0);
 }
 
 void WebSocketConnection::writeData(const QByteArray &bytes)
 {
     m_info.counters.wireBytesSent += quint64(bytes.size());
-    m_socket->write(bytes);
+    m_queue.buffer().append(bytes);
+    flushNow();
+}
+
+void WebSocketConnection::scheduleFlush()
+{
+    // The first frames queued in an event-loop round go out at once (a request/response
+    // pattern waits for nothing); later ones are batched until the round ends or much is
+    // waiting, so a burst of small messages costs few system calls.
+    if (!m_flushScheduled || m_queue.size() >= FlushNowBytes)
+        flushNow();
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &WebSocketConnection::flushQueued, Qt::QueuedConnection);
+    }
+}
+
+void WebSocketConnection::flushQueued()
+{
+    m_flushScheduled = false;
+    flushNow();
+    reportWritten();
+}
+
+void WebSocketConnection::flushNow()
+{
+    if (!m_socket || m_queue.isEmpty())
+        return;
+    const OutboundQueue::FlushResult result = m_queue.flushTo(m_socket);
+    // bytes the kernel took at once; Qt reports the ones it buffered through bytesWritten
+    m_unreportedWritten += result.direct;
+}
+
+void WebSocketConnection::reportWritten()
+{
+    if (m_unreportedWritten <= 0)
+        return;
+    const qint64 bytes = m_unreportedWritten;
+    m_unreportedWritten = 0;
+    Q_EMIT m_facade->bytesWritten(bytes);
 }
 
 bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView data)
@@ -485,19 +533,22 @@ bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView dat
         return refuse(ErrorDetail::SendBufferFull);
 
     const Opcode opcode = type == SocketMessageType::Utf8 ? Opcode::Text : Opcode::Binary;
-    FrameWrittenCallback onFrame;
+    const qint64 before = m_queue.size();
     quint64 frames = 0;
-    const bool observing = observingFrames();
-    onFrame = [&](const FrameHeader &h) {
-        ++frames;
-        if (observing)
-            observeOutgoing(h);
-    };
-    m_writeScratch.resize(0);
-    appendMessage(m_writeScratch, opcode, data, m_control.outboundFrameSizeInBytes, *m_keys, onFrame);
-    writeData(m_writeScratch);
-    if (m_writeScratch.capacity() > MaxKeptScratchBytes)
-        m_writeScratch = QByteArray();
+    const quint64 frameSize = m_control.outboundFrameSizeInBytes;
+    if (!observingFrames() && (frameSize == 0 || quint64(data.size()) <= frameSize)) {
+        // the common case: one frame, nobody watching
+        appendFrame(m_queue.buffer(), opcode, {}, data, m_keys->nextMaskKey());
+        frames = 1;
+    } else {
+        appendMessage(m_queue.buffer(), opcode, data, frameSize, *m_keys, [&](const FrameHeader &h) {
+            ++frames;
+            if (observingFrames())
+                observeOutgoing(h);
+        });
+    }
+    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
+    scheduleFlush();
     ++m_info.counters.messagesSent;
     m_info.counters.framesSent += frames;
     m_info.counters.payloadBytesSent += quint64(data.size());
@@ -530,11 +581,10 @@ bool WebSocketConnection::sendFrame(QByteArrayView data, bool fin)
     FrameFlags flags;
     flags.fin = fin;
     const quint32 key = m_keys->nextMaskKey();
-    m_writeScratch.resize(0);
-    appendFrame(m_writeScratch, opcode, flags, data, key);
-    writeData(m_writeScratch);
-    if (m_writeScratch.capacity() > MaxKeptScratchBytes)
-        m_writeScratch = QByteArray();
+    const qint64 before = m_queue.size();
+    appendFrame(m_queue.buffer(), opcode, flags, data, key);
+    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
+    scheduleFlush();
     ++m_info.counters.framesSent;
     m_info.counters.payloadBytesSent += quint64(data.size());
     if (fin)
@@ -573,9 +623,10 @@ void WebSocketConnection::writeControl(Opcode opcode, QByteArrayView payload)
     if (!m_socket)
         return;
     const quint32 key = m_keys->nextMaskKey();
-    QByteArray frame;
-    appendFrame(frame, opcode, {}, payload, key);
-    writeData(frame);
+    const qint64 before = m_queue.size();
+    appendFrame(m_queue.buffer(), opcode, {}, payload, key);
+    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
+    scheduleFlush();
     ++m_info.counters.framesSent;
     m_info.counters.payloadBytesSent += quint64(payload.size());
     if (observingFrames()) {
@@ -655,7 +706,10 @@ void WebSocketConnection::failProtocol(ErrorDetail detail)
 
 void WebSocketConnection::onSocketBytesWritten(qint64 bytes)
 {
-    Q_EMIT m_facade->bytesWritten(bytes);
+    // Qt wrote what it had buffered: the kernel has room again for the queue
+    m_unreportedWritten += bytes;
+    flushNow();
+    reportWritten();
 }
 
 void WebSocketConnection::onSocketDisconnected()
@@ -663,6 +717,11 @@ void WebSocketConnection::onSocketDisconnected()
     // whatever the server sent before closing still counts
     if (m_socket && m_socket->bytesAvailable() > 0)
         onSocketReadyRead();
+    handlePeerGone();
+}
+
+void WebSocketConnection::handlePeerGone()
+{
     if (m_finished || !m_socket)
         return;
     switch (m_state) {
@@ -837,6 +896,13 @@ void WebSocketConnection::retireSocket(bool graceful)
     m_socket = nullptr;
     socket->disconnect(this);
     socket->setParent(nullptr);
+    if (graceful && socket->state() == QAbstractSocket::ConnectedState && !m_queue.isEmpty()) {
+        // what is queued (our close frame last) goes to Qt's buffer and out before the FIN
+        const QByteArray &buffer = m_queue.buffer();
+        const qint64 pending = m_queue.size();
+        socket->write(buffer.constData() + (buffer.size() - pending), pending);
+    }
+    m_queue.clear();
     if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
         // let the queued bytes (our close frame) go out, then close; bounded like any wait
         connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);

@@ -18,6 +18,7 @@
 #include "codec/framewriter.h"
 #include "codec/handshake.h"
 #include "codec/inbounddecoder.h"
+#include "connection/outboundqueue.h"
 
 class QTcpSocket;
 
@@ -94,7 +95,14 @@ private:
     /** The server broke a rule while open: send our close code, then end with the error. */
     void failProtocol(ErrorDetail detail);
     void writeControl(Codec::Opcode opcode, QByteArrayView payload);
+    /** Queues bytes already framed (the handshake request) and hands them over at once. */
     void writeData(const QByteArray &bytes);
+    /** After frames were queued: flush now if much is waiting, else once control returns to the event loop. */
+    void scheduleFlush();
+    void flushQueued();
+    void flushNow();
+    void reportWritten();
+    void handlePeerGone();
     void sendCloseFrame(QByteArrayView payload);
     /** Ends the connection once: final state, then errorOccurred (if any), then closed (if it was open). */
     void finish(ConnectionState finalState, const std::optional<WebSocketError> &error,
@@ -115,7 +123,9 @@ private:
 
     QTcpSocket *m_socket = nullptr;
     QByteArray m_readBuffer;
-    QByteArray m_writeScratch;
+    OutboundQueue m_queue;
+    bool m_flushScheduled = false;
+    qint64 m_unreportedWritten = 0;
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
     Codec::InboundDecoder m_decoder;
