@@ -281,9 +281,11 @@ void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
         return;
     }
     m_info.protocol = protocol;
+    QTcpSocket *socket = m_socket;
     completeHandshake();
-    // bytes after the empty line are already frames (RFC 6455 §4.1)
-    if (used < bytes.size() && m_state == ConnectionState::Open)
+    // bytes after the empty line are already frames (RFC 6455 §4.1); the connected() slot may
+    // have closed or dropped the connection meanwhile
+    if (used < bytes.size() && socket == m_socket && !m_finished && !m_stopReading)
         processFrames(bytes.sliced(used));
 }
 
