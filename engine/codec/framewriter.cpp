@@ -47,14 +47,11 @@ int frameHeaderSize(quint64 payloadLength, bool masked)
     return base + (masked ? 4 : 0);
 }
 
-void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayView payload,
-                 std::optional<quint32> maskKey)
+qsizetype writeFrame(char *dst, Opcode opcode, FrameFlags flags, QByteArrayView payload,
+                     std::optional<quint32> maskKey)
 {
     const quint64 len = quint64(payload.size());
-    const int headerSize = frameHeaderSize(len, maskKey.has_value());
-    const qsizetype start = out.size();
-    out.resize(start + headerSize + payload.size());
-    auto *p = reinterpret_cast<unsigned char *>(out.data() + start);
+    auto *p = reinterpret_cast<unsigned char *>(dst);
     p[0] = (flags.fin ? 0x80 : 0) | (flags.rsv1 ? 0x40 : 0) | (flags.rsv2 ? 0x20 : 0)
             | (flags.rsv3 ? 0x10 : 0) | quint8(opcode);
     const unsigned char maskBit = maskKey ? 0x80 : 0;
@@ -72,17 +69,26 @@ void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayVie
             p[2 + i] = quint8(len >> (56 - 8 * i));
         pos = 10;
     }
-    char *body = out.data() + start + headerSize;
     if (maskKey) {
         const quint32 key = *maskKey;
         p[pos] = quint8(key);
         p[pos + 1] = quint8(key >> 8);
         p[pos + 2] = quint8(key >> 16);
         p[pos + 3] = quint8(key >> 24);
-        maskCopy(body, payload.data(), payload.size(), key, 0);
+        pos += 4;
+        maskCopy(dst + pos, payload.data(), payload.size(), key, 0);
     } else if (!payload.isEmpty()) {
-        std::memcpy(body, payload.data(), size_t(payload.size()));
+        std::memcpy(dst + pos, payload.data(), size_t(payload.size()));
     }
+    return pos + payload.size();
+}
+
+void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayView payload,
+                 std::optional<quint32> maskKey)
+{
+    const qsizetype start = out.size();
+    out.resize(start + frameHeaderSize(quint64(payload.size()), maskKey.has_value()) + payload.size());
+    writeFrame(out.data() + start, opcode, flags, payload, maskKey);
 }
 
 namespace {
@@ -101,27 +107,51 @@ void report(const FrameWrittenCallback &onFrame, Opcode opcode, bool fin, quint6
 }
 } // namespace
 
-void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
-                   MaskKeySource &keys, const FrameWrittenCallback &onFrame)
+void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                  MaskKeySource &keys, const FrameWrittenCallback &onFrame)
 {
-    if (maxFrameBytes == 0 || quint64(payload.size()) <= maxFrameBytes) {
-        const quint32 key = keys.nextMaskKey();
-        appendFrame(out, opcode, {}, payload, key);
-        report(onFrame, opcode, true, quint64(payload.size()), key);
-        return;
-    }
-    const qsizetype step = qsizetype(maxFrameBytes);
-    out.reserve(out.size() + payload.size() + (payload.size() / step + 1) * MaxFrameHeaderBytes);
+    const qsizetype step = (maxFrameBytes == 0 || quint64(payload.size()) <= maxFrameBytes)
+            ? std::max<qsizetype>(payload.size(), 1)
+            : qsizetype(maxFrameBytes);
     Opcode op = opcode;
-    for (qsizetype pos = 0; pos < payload.size(); pos += step) {
+    qsizetype pos = 0;
+    do { // an empty message is one empty frame
         const qsizetype n = std::min(step, payload.size() - pos);
         FrameFlags flags;
         flags.fin = pos + n == payload.size();
         const quint32 key = keys.nextMaskKey();
-        appendFrame(out, op, flags, payload.sliced(pos, n), key);
+        const QByteArrayView chunk = payload.sliced(pos, n);
+        writeFrame(out.grow(frameHeaderSize(quint64(n), true) + n), op, flags, chunk, key);
         report(onFrame, op, flags.fin, quint64(n), key);
         op = Opcode::Continuation;
+        pos += n;
+    } while (pos < payload.size());
+}
+
+namespace {
+class ByteArrayOutput final : public FrameOutput
+{
+public:
+    explicit ByteArrayOutput(QByteArray &out) : m_out(out) {}
+    char *grow(qsizetype n) override
+    {
+        const qsizetype start = m_out.size();
+        m_out.resize(start + n);
+        return m_out.data() + start;
     }
+
+private:
+    QByteArray &m_out;
+};
+} // namespace
+
+void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                   MaskKeySource &keys, const FrameWrittenCallback &onFrame)
+{
+    if (maxFrameBytes > 0 && quint64(payload.size()) > maxFrameBytes)
+        out.reserve(out.size() + payload.size() + (payload.size() / qsizetype(maxFrameBytes) + 1) * MaxFrameHeaderBytes);
+    ByteArrayOutput output(out);
+    writeMessage(output, opcode, payload, maxFrameBytes, keys, onFrame);
 }
 
 } // namespace Wsw::Codec

@@ -50,6 +50,21 @@ struct FrameFlags {
     bool rsv3 = false;
 };
 
+/** Somewhere frames can be written to without a copy: grow() hands out n writable bytes at the end. */
+class FrameOutput
+{
+public:
+    virtual ~FrameOutput() = default;
+    virtual char *grow(qsizetype n) = 0;
+};
+
+/**
+ * Writes one frame to dst, which must have room for frameHeaderSize() + payload.size() bytes;
+ * returns the bytes written. The payload is masked while it is copied.
+ */
+qsizetype writeFrame(char *dst, Opcode opcode, FrameFlags flags, QByteArrayView payload,
+                     std::optional<quint32> maskKey);
+
 /**
  * Appends one frame to out. A client masks every frame (pass a key); a server passes
  * std::nullopt. The payload is masked while it is copied, never in a second pass.
@@ -66,5 +81,9 @@ using FrameWrittenCallback = std::function<void(const FrameHeader &header)>;
  */
 void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
                    MaskKeySource &keys, const FrameWrittenCallback &onFrame = {});
+
+/** appendMessage() into any FrameOutput. */
+void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                  MaskKeySource &keys, const FrameWrittenCallback &onFrame = {});
 
 } // namespace Wsw::Codec

@@ -102,9 +102,10 @@ WebSocketConnection::~WebSocketConnection()
     m_socket->disconnect(this);
     if (m_state == ConnectionState::Open && !m_closeSent) {
         // best effort: what was sent, then a close frame telling the server we are going away
-        appendFrame(m_queue.buffer(), Opcode::Close, {}, buildClosePayload(quint16(CloseCode::GoingAway), {}),
-                    m_keys->nextMaskKey());
-        m_queue.flushTo(m_socket);
+        const QByteArray payload = buildClosePayload(quint16(CloseCode::GoingAway), {});
+        writeFrame(m_queue.grow(frameHeaderSize(quint64(payload.size()), true) + payload.size()), Opcode::Close, {},
+                   payload, m_keys->nextMaskKey());
+        m_socket->write(m_queue.pending(), m_queue.size());
         m_socket->flush();
     }
     m_socket->abort();
@@ -481,7 +482,7 @@ qint64 WebSocketConnection::bufferedAmount() const
 void WebSocketConnection::writeData(const QByteArray &bytes)
 {
     m_info.counters.wireBytesSent += quint64(bytes.size());
-    m_queue.buffer().append(bytes);
+    m_queue.append(bytes.constData(), bytes.size());
     flushNow();
 }
 
@@ -540,10 +541,11 @@ bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView dat
     const quint64 frameSize = m_control.outboundFrameSizeInBytes;
     if (!observingFrames() && (frameSize == 0 || quint64(data.size()) <= frameSize)) {
         // the common case: one frame, nobody watching
-        appendFrame(m_queue.buffer(), opcode, {}, data, m_keys->nextMaskKey());
+        writeFrame(m_queue.grow(frameHeaderSize(quint64(data.size()), true) + data.size()), opcode, {}, data,
+                   m_keys->nextMaskKey());
         frames = 1;
     } else {
-        appendMessage(m_queue.buffer(), opcode, data, frameSize, *m_keys, [&](const FrameHeader &h) {
+        writeMessage(m_queue, opcode, data, frameSize, *m_keys, [&](const FrameHeader &h) {
             ++frames;
             if (observingFrames())
                 observeOutgoing(h);
@@ -584,7 +586,7 @@ bool WebSocketConnection::sendFrame(QByteArrayView data, bool fin)
     flags.fin = fin;
     const quint32 key = m_keys->nextMaskKey();
     const qint64 before = m_queue.size();
-    appendFrame(m_queue.buffer(), opcode, flags, data, key);
+    writeFrame(m_queue.grow(frameHeaderSize(quint64(data.size()), true) + data.size()), opcode, flags, data, key);
     m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
     scheduleFlush();
     ++m_info.counters.framesSent;
@@ -626,7 +628,8 @@ void WebSocketConnection::writeControl(Opcode opcode, QByteArrayView payload)
         return;
     const quint32 key = m_keys->nextMaskKey();
     const qint64 before = m_queue.size();
-    appendFrame(m_queue.buffer(), opcode, {}, payload, key);
+    writeFrame(m_queue.grow(frameHeaderSize(quint64(payload.size()), true) + payload.size()), opcode, {}, payload,
+               key);
     m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
     scheduleFlush();
     ++m_info.counters.framesSent;
@@ -900,9 +903,7 @@ void WebSocketConnection::retireSocket(bool graceful)
     socket->setParent(nullptr);
     if (graceful && socket->state() == QAbstractSocket::ConnectedState && !m_queue.isEmpty()) {
         // what is queued (our close frame last) goes to Qt's buffer and out before the FIN
-        const QByteArray &buffer = m_queue.buffer();
-        const qint64 pending = m_queue.size();
-        socket->write(buffer.constData() + (buffer.size() - pending), pending);
+        socket->write(m_queue.pending(), m_queue.size());
     }
     m_queue.clear();
     if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
