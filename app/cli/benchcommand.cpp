@@ -78,7 +78,7 @@ int runBench(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
+        printOut(helpText(parser));
         return 0;
     }
 

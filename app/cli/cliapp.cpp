@@ -1,7 +1,10 @@
 #include "cliapp.h"
 
+#include "autobahncommand.h"
 #include "benchcommand.h"
 #include "clioutput.h"
+#include "connectcommand.h"
+#include "sendcommand.h"
 
 namespace Wsw::Cli {
 
@@ -13,7 +16,10 @@ const char *const Usage =
         "A command-line WebSocket client on the WebSocket Workbench engine.\n"
         "\n"
         "commands:\n"
-        "  bench      run one workload of the shared benchmark harness\n"
+        "  connect    interactive session: stdin lines become messages, received ones are printed\n"
+        "  send       send messages, optionally wait for replies and check them (for scripts and CI)\n"
+        "  autobahn   run the cases of an Autobahn|Testsuite fuzzing server against this client\n"
+        "  bench      run one workload of the shared benchmark harness (one JSON line)\n"
         "\n"
         "wscli <command> --help shows a command's options.";
 
@@ -28,7 +34,13 @@ int run(const QStringList &arguments)
     const QString command = arguments.first();
     // QCommandLineParser expects the program name first
     QStringList rest = arguments;
-    rest[0] = u"wscli " + command;
+    setCommandName(command);
+    if (command == u"connect")
+        return runConnect(rest);
+    if (command == u"send")
+        return runSend(rest);
+    if (command == u"autobahn")
+        return runAutobahn(rest);
     if (command == u"bench")
         return runBench(rest);
     printErr(u"wscli: unknown command \"" + command + u"\"\n" + QString::fromLatin1(Usage));

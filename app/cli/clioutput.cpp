@@ -3,8 +3,27 @@
 #include <cstdio>
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 namespace Wsw::Cli {
+
+namespace {
+QString g_commandName = QStringLiteral("wscli");
+} // namespace
+
+void setCommandName(const QString &name)
+{
+    g_commandName = u"wscli " + name;
+}
+
+QString helpText(const QCommandLineParser &parser)
+{
+    QString help = parser.helpText();
+    const QStringList args = QCoreApplication::arguments();
+    if (!args.isEmpty())
+        help.replace(args.constFirst(), g_commandName);
+    return help;
+}
 
 void printOut(const QString &text)
 {
@@ -24,11 +43,17 @@ void printErr(const QString &text)
     std::fflush(stderr);
 }
 
+int exitStatusForClose(quint16 code, bool wasClean)
+{
+    if (!wasClean)
+        return ExitFailure;
+    return (code == 1000 || code == 1001 || code == 1005) ? ExitOk : ExitClosedWithCode;
+}
+
 int usageError(const QCommandLineParser &parser, const QString &message)
 {
     printErr(u"wscli: " + message);
-    const QString help = parser.helpText();
-    printErr(help.section(u'\n', 0, 0) + u"\n(see --help)");
+    printErr(helpText(parser).section(u'\n', 0, 0) + u"\n(see " + g_commandName + u" --help)");
     return ExitUsage;
 }
 

@@ -1,0 +1,223 @@
+#include "connectcommand.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include "api/messagewebsocket.h"
+#include "clioutput.h"
+#include "connectionoptions.h"
+#include "interruptwatcher.h"
+#include "messageprinter.h"
+#include "stdinreader.h"
+
+namespace Wsw::Cli {
+
+namespace {
+
+const char *const InteractiveHelp =
+        "Each line you type is sent as one message in the current type. Commands:\n"
+        "  /text            send the next lines as text messages\n"
+        "  /binary          send the next lines as binary messages (their UTF-8 bytes)\n"
+        "  /hex 01 ff ...   send one binary message given in hex\n"
+        "  /ping [payload]  send a ping; the pong is shown with its round-trip time\n"
+        "  /close [code [reason]]  start the closing handshake (default: no code)\n"
+        "  /quit            same as /close 1000\n"
+        "  /help            this text\n"
+        "A line starting with // sends the rest after one '/'. Ctrl-C closes with 1001; a second Ctrl-C drops the connection.";
+
+/** The interactive session: stdin lines in, messages out, and the exit status at the end. */
+class Session final : public QObject
+{
+public:
+    Session(MessageWebSocket &socket, const QUrl &url)
+        : m_socket(socket)
+        , m_url(url)
+    {
+    }
+
+    int exitStatus = ExitFailure;
+
+    void onLine(const QByteArray &line)
+    {
+        if (m_socket.state() != ConnectionState::Open) {
+            // typed before the connection is open: keep it, nothing is lost
+            m_waiting.append(line);
+            return;
+        }
+        handle(line);
+    }
+
+    void onEndOfInput()
+    {
+        m_inputEnded = true;
+        if (m_socket.state() == ConnectionState::Open)
+            m_socket.close(1000, {});
+    }
+
+    void onConnected()
+    {
+        const QString protocol = m_socket.information().protocol;
+        printErr(u'[' + timestamp() + u"] connected to " + m_url.toDisplayString()
+                 + (protocol.isEmpty() ? QString() : u" (subprotocol " + protocol + u')') + u"; /help for commands");
+        const QList<QByteArray> waiting = std::exchange(m_waiting, {});
+        for (const QByteArray &line : waiting)
+            handle(line);
+        if (m_inputEnded && m_socket.state() == ConnectionState::Open)
+            m_socket.close(1000, {});
+    }
+
+    void onInterrupted(int count)
+    {
+        if (count > 1 || m_socket.state() != ConnectionState::Open) {
+            if (m_socket.state() == ConnectionState::Open || m_socket.state() == ConnectionState::Closing) {
+                printErr(u'[' + timestamp() + u"] interrupted: dropping the connection");
+                m_socket.abort();
+                exitStatus = ExitInterrupted;
+            } else {
+                m_socket.cancelConnect();
+            }
+            QCoreApplication::exit(ExitInterrupted);
+            return;
+        }
+        printErr(u'[' + timestamp() + u"] interrupted: closing with 1001 (Ctrl-C again to drop)");
+        m_socket.close(1001, QStringLiteral("going away"));
+    }
+
+private:
+    void handle(const QByteArray &line)
+    {
+        if (!line.startsWith('/') || line.startsWith("//")) {
+            const QByteArray payload = line.startsWith("//") ? line.sliced(1) : line;
+            if (!m_socket.sendMessage(payload))
+                printErr(u"wscli: not sent: " + m_socket.lastError().message());
+            return;
+        }
+        const QString text = QString::fromUtf8(line);
+        const QString command = text.section(u' ', 0, 0);
+        const QString rest = text.section(u' ', 1);
+        if (command == u"/text") {
+            m_socket.setMessageType(SocketMessageType::Utf8);
+            printErr(QStringLiteral("wscli: sending text messages"));
+        } else if (command == u"/binary") {
+            m_socket.setMessageType(SocketMessageType::Binary);
+            printErr(QStringLiteral("wscli: sending binary messages"));
+        } else if (command == u"/hex") {
+            const QByteArray hex = rest.toLatin1().replace(' ', QByteArray());
+            const auto decoded = QByteArray::fromHex(hex);
+            if (hex.size() % 2 != 0 || decoded.toHex() != hex.toLower()) {
+                printErr(QStringLiteral("wscli: /hex needs pairs of hex digits, e.g. /hex 01 ff 7e"));
+                return;
+            }
+            if (!m_socket.sendBinaryMessage(decoded))
+                printErr(u"wscli: not sent: " + m_socket.lastError().message());
+        } else if (command == u"/ping") {
+            if (!m_socket.ping(rest.toUtf8()))
+                printErr(u"wscli: no ping: " + m_socket.lastError().message());
+        } else if (command == u"/close" || command == u"/quit") {
+            bool sent = false;
+            if (command == u"/quit") {
+                sent = m_socket.close(1000, {});
+            } else if (rest.isEmpty()) {
+                sent = m_socket.close();
+            } else {
+                bool ok = false;
+                const uint code = rest.section(u' ', 0, 0).toUInt(&ok);
+                if (!ok || code > 0xFFFF) {
+                    printErr(QStringLiteral("wscli: /close takes a numeric code, e.g. /close 1000 bye"));
+                    return;
+                }
+                sent = m_socket.close(quint16(code), rest.section(u' ', 1));
+            }
+            if (!sent)
+                printErr(u"wscli: not closed: " + m_socket.lastError().message());
+        } else if (command == u"/help") {
+            printErr(QString::fromLatin1(InteractiveHelp));
+        } else {
+            printErr(u"wscli: unknown command " + command + u" (/help lists them; // sends a line starting with /)");
+        }
+    }
+
+    MessageWebSocket &m_socket;
+    QUrl m_url;
+    QList<QByteArray> m_waiting;
+    bool m_inputEnded = false;
+};
+
+} // namespace
+
+int runConnect(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QStringLiteral("Connects to a WebSocket server and sends each line of standard input as a message; "
+                           "received messages are printed with millisecond timestamps (binary as hex).\n\n")
+            + QString::fromLatin1(InteractiveHelp)
+            + QStringLiteral("\n\nExit status: 0 closed with 1000/1001/no code, 5 closed with another code, "
+                             "1 connection failed or lost, 2 bad arguments, 130 dropped by a second Ctrl-C."));
+    parser.addHelpOption();
+    ConnectionOptions::addTo(parser);
+    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path"));
+    if (!parser.parse(arguments))
+        return usageError(parser, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(helpText(parser));
+        return ExitOk;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(parser, QStringLiteral("give exactly one URL"));
+    ConnectionOptions options;
+    if (const QString error = options.readFrom(parser, parser.positionalArguments().first()); !error.isEmpty())
+        return usageError(parser, error);
+
+    MessageWebSocket socket;
+    if (const QString error = options.applyTo(socket); !error.isEmpty())
+        return usageError(parser, error);
+    Session session(socket, options.url);
+    StdinReader input;
+    InterruptWatcher interrupts;
+
+    QObject::connect(&input, &StdinReader::lineRead, &session, &Session::onLine);
+    QObject::connect(&input, &StdinReader::lineTooLong, &session,
+                     [] { printErr(QStringLiteral("wscli: a line longer than 16 MiB was dropped")); });
+    QObject::connect(&input, &StdinReader::endOfInput, &session, &Session::onEndOfInput);
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &session, &Session::onInterrupted);
+    QObject::connect(&socket, &MessageWebSocket::connected, &session, &Session::onConnected);
+    QObject::connect(&socket, &MessageWebSocket::messageReceived, &session,
+                     [](const MessageWebSocketMessageReceivedEventArgs &m) {
+                         printOut(formatReceived(m.messageType(), m.data()));
+                     });
+    QObject::connect(&socket, &MessageWebSocket::pongReceived, &session,
+                     [](std::chrono::milliseconds rtt, const QByteArray &payload) {
+                         printErr(u'[' + timestamp() + u"] pong after " + QString::number(rtt.count()) + u" ms"
+                                  + (payload.isEmpty() ? QString() : u": " + QString::fromUtf8(payload)));
+                     });
+    QObject::connect(&socket, &MessageWebSocket::errorOccurred, &session, [](const WebSocketError &e) {
+        QString text = u'[' + timestamp() + u"] error: " + e.toString();
+        if (e.httpStatus() > 0 && !e.httpBody().isEmpty())
+            text += u"\n" + QString::fromUtf8(e.httpBody()).trimmed();
+        printErr(text);
+    });
+    QObject::connect(&socket, &MessageWebSocket::closed, &session, [&](const WebSocketClosedEventArgs &c) {
+        printErr(u'[' + timestamp() + u"] closed: " + QString::number(c.code())
+                 + (c.reason().isEmpty() ? QString() : u' ' + c.reason())
+                 + (c.wasClean() ? QStringLiteral(" (clean)") : QStringLiteral(" (not clean)")));
+        if (session.exitStatus != ExitInterrupted)
+            session.exitStatus = exitStatusForClose(c.code(), c.wasClean());
+        QCoreApplication::exit(session.exitStatus);
+    });
+    bool opened = false;
+    QObject::connect(&socket, &MessageWebSocket::connected, &session, [&] { opened = true; });
+    QObject::connect(&socket, &MessageWebSocket::stateChanged, &session, [&](ConnectionState state) {
+        // a connection that never opened ends without closed()
+        if (state == ConnectionState::Failed && !opened)
+            QCoreApplication::exit(ExitFailure);
+    });
+
+    if (!socket.connectAsync(options.url)) {
+        printErr(u"wscli: " + socket.lastError().message());
+        return ExitFailure;
+    }
+    return QCoreApplication::exec();
+}
+
+} // namespace Wsw::Cli

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include "codec/wswenums.h"
+
+namespace Wsw::Cli {
+
+/** "12:34:56.789", the local time to the millisecond. */
+QString timestamp();
+/** Space-separated hex bytes, at most maxBytes of them followed by "…" when cut. */
+QString hexPreview(const QByteArray &data, qsizetype maxBytes = 4096);
+/** One received message as a line: "[time] < text" or "[time] < binary N bytes: hex". */
+QString formatReceived(SocketMessageType type, const QByteArray &data);
+
+} // namespace Wsw::Cli
