@@ -127,13 +127,15 @@ void MessageWebSocket::connectNotify(const QMetaMethod &signal)
 {
     if (signal == QMetaMethod::fromSignal(&MessageWebSocket::frameObserved))
         m_frameObserverConnected = true;
+    else if (signal == QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten))
+        m_bytesWrittenConnected = true;
 }
 
-void MessageWebSocket::disconnectNotify(const QMetaMethod &signal)
+void MessageWebSocket::disconnectNotify(const QMetaMethod &)
 {
-    // called with an invalid method when everything is disconnected at once
-    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&MessageWebSocket::frameObserved))
-        m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
+    // the method may be invalid when everything is disconnected at once: ask again
+    m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
+    m_bytesWrittenConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten));
 }
 
 qint64 MessageWebSocket::bufferedAmount() const

@@ -111,9 +111,12 @@ private:
     friend class WebSocketConnection;
     /** Whether anything listens to frameObserved (frames cost nothing extra otherwise). */
     bool isFrameObserverConnected() const { return m_frameObserverConnected; }
+    /** Whether anything listens to bytesWritten (otherwise written bytes need no report). */
+    bool isBytesWrittenConnected() const { return m_bytesWrittenConnected; }
 
     std::unique_ptr<WebSocketConnection> m_connection;
     bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow
+    bool m_bytesWrittenConnected = false;
 };
 
 } // namespace Wsw

@@ -205,6 +205,7 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_pendingPings.clear();
     m_queue.clear();
     m_flushScheduled = false;
+    m_wroteThrough = false;
     m_unreportedWritten = 0;
     m_lastWireIn = m_lastWireOut = 0;
     if (m_readBuffer.size() != ReadChunkBytes)
@@ -345,6 +346,7 @@ void WebSocketConnection::onSocketReadyRead()
         }
         if (n == 0)
             break;
+        m_wroteThrough = false; // new data: a new round for scheduleFlush()
         m_info.counters.wireBytesReceived += quint64(n);
         const QByteArrayView chunk(m_readBuffer.constData(), qsizetype(n));
         if (m_state == ConnectionState::AwaitingUpgrade)
@@ -352,7 +354,10 @@ void WebSocketConnection::onSocketReadyRead()
         else if ((m_state == ConnectionState::Open || m_state == ConnectionState::Closing) && !m_stopReading)
             processFrames(chunk);
         // else: data after the closing handshake is ignored (RFC 6455 §1.4)
+        if (n < m_readBuffer.size())
+            break; // the kernel had no more; asking again would only cost a system call
     }
+    reportWritten();
     if (m_idleTimer.isActive())
         m_idleTimer.start(m_control.timeouts.idle);
 }
@@ -488,12 +493,17 @@ void WebSocketConnection::writeData(const QByteArray &bytes)
 
 void WebSocketConnection::scheduleFlush()
 {
-    // The first frames queued in an event-loop round go out at once (a request/response
-    // pattern waits for nothing); later ones are batched until the round ends or much is
-    // waiting, so a burst of small messages costs few system calls.
-    if (!m_flushScheduled || m_queue.size() >= FlushNowBytes)
+    // The first send of an event-loop round goes straight out (request/response waits for
+    // nothing, and costs no posted event); later ones are batched until the round ends or much
+    // is waiting, so a burst of small messages costs few system calls.
+    if (!m_flushScheduled && !m_wroteThrough) {
+        m_wroteThrough = true;
         flushNow();
-    if (!m_flushScheduled) {
+    } else if (m_queue.size() >= FlushNowBytes) {
+        flushNow();
+    }
+    const bool reportDue = m_unreportedWritten > 0 && m_facade->isBytesWrittenConnected();
+    if (!m_flushScheduled && (!m_queue.isEmpty() || reportDue)) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &WebSocketConnection::flushQueued, Qt::QueuedConnection);
     }
@@ -502,6 +512,7 @@ void WebSocketConnection::scheduleFlush()
 void WebSocketConnection::flushQueued()
 {
     m_flushScheduled = false;
+    m_wroteThrough = false;
     flushNow();
     reportWritten();
 }

@@ -125,6 +125,7 @@ private:
     QByteArray m_readBuffer;
     OutboundQueue m_queue;
     bool m_flushScheduled = false;
+    bool m_wroteThrough = false; // a send in this event-loop round already went straight out
     qint64 m_unreportedWritten = 0;
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
