@@ -68,8 +68,8 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
     FrameHeader h;
     const auto b0 = quint8(bytes[0]);
     const auto b1 = quint8(bytes[1]);
-    if ((b0 == 0x81 || b0 == 0x82) && b1 < 126) {
-        // final text or binary frame, no reserved bits, unmasked, 7-bit length: nothing to check
+    if ((b0 == 0x81 || b0 == 0x82) && b1 < 126 && m_reader.role() == Role::Client) {
+        // a server's final text or binary frame, no reserved bits, unmasked, 7-bit length: nothing to check
         h.fin = true;
         h.opcode = Opcode(b0 & 0x0F);
         h.payloadLength = b1;

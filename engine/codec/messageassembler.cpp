@@ -27,8 +27,6 @@ ErrorDetail MessageAssembler::frameStart(const FrameHeader &header)
         m_type = header.opcode == Opcode::Text ? SocketMessageType::Utf8 : SocketMessageType::Binary;
         m_messageSize = 0;
         m_data = QByteArray();
-        m_filled = 0;
-        m_preallocated = false;
         m_utf8.reset();
     }
     // m_messageSize never exceeds the limit, so this subtraction cannot wrap
@@ -37,15 +35,12 @@ ErrorDetail MessageAssembler::frameStart(const FrameHeader &header)
     m_messageSize += header.payloadLength;
 
     if (!m_partial) {
-        if (header.fin && header.opcode != Opcode::Continuation) {
-            // a one-frame message: its size is known, allocate it once (only address space
-            // until the bytes arrive)
-            m_data = QByteArray(qsizetype(header.payloadLength), Qt::Uninitialized);
-            m_preallocated = true;
-        } else if (quint64(m_data.capacity()) < m_messageSize) {
-            const quint64 doubled = std::min<quint64>(quint64(m_data.capacity()) * 2, m_maxMessageSize);
-            m_data.reserve(qsizetype(std::max(m_messageSize, doubled)));
-        }
+        // Announced sizes are only promises: reserve up to MaxReserveAheadBytes beyond what has
+        // arrived, so a frame that announces terabytes cannot make us allocate them. A message
+        // that really is that large grows by doubling (a cheap realloc for large blocks).
+        const quint64 target = std::min<quint64>(m_messageSize, quint64(m_data.size()) + MaxReserveAheadBytes);
+        if (quint64(m_data.capacity()) < target)
+            m_data.reserve(qsizetype(target));
     }
     return ErrorDetail::None;
 }
@@ -60,13 +55,13 @@ ErrorDetail MessageAssembler::payload(QByteArrayView chunk, Sink &sink, bool *ke
     // fail fast: the first invalid byte fails the message, whatever is still to come
     if (m_type == SocketMessageType::Utf8 && !m_utf8.write(chunk))
         return ErrorDetail::InvalidUtf8;
-    if (m_preallocated) {
-        std::memcpy(m_data.data() + m_filled, chunk.data(), size_t(chunk.size()));
-        m_filled += chunk.size();
-        return ErrorDetail::None;
+    const quint64 needed = quint64(m_data.size()) + quint64(chunk.size());
+    if (!m_partial && quint64(m_data.capacity()) < needed) {
+        // never past the announced size, never more than twice what has arrived
+        const quint64 doubled = std::max<quint64>(needed, quint64(m_data.capacity()) * 2);
+        m_data.reserve(qsizetype(std::min<quint64>(doubled, m_messageSize)));
     }
     m_data.append(chunk.data(), chunk.size());
-    m_filled = m_data.size();
     if (m_partial)
         return flushPartial(sink, false, keepGoing);
     return ErrorDetail::None;
@@ -91,8 +86,6 @@ ErrorDetail MessageAssembler::frameEnd(Sink &sink, bool *keepGoing)
         return flushPartial(sink, true, keepGoing);
     QByteArray message = std::move(m_data);
     m_data = QByteArray();
-    m_preallocated = false;
-    m_filled = 0;
     *keepGoing = sink.onMessage(m_type, std::move(message), true);
     return ErrorDetail::None;
 }
@@ -112,7 +105,6 @@ ErrorDetail MessageAssembler::flushPartial(Sink &sink, bool isComplete, bool *ke
         piece = m_data.first(ready);
         m_data = m_data.sliced(ready);
     }
-    m_filled = m_data.size();
     *keepGoing = sink.onMessage(m_type, std::move(piece), isComplete);
     return ErrorDetail::None;
 }
@@ -122,8 +114,6 @@ void MessageAssembler::reset()
     m_inMessage = false;
     m_messageSize = 0;
     m_data = QByteArray();
-    m_filled = 0;
-    m_preallocated = false;
     m_utf8.reset();
     m_frameIsControl = false;
     m_frameFin = false;

@@ -14,13 +14,17 @@ namespace Wsw::Codec {
  * limit (checked before allocating, overflow-safe) and validates text incrementally, failing
  * at the first invalid byte.
  *
- * Full mode: the message is handed over complete; when the first frame is final its exact
- * size is allocated once. Partial mode: every payload chunk is handed over as it arrives
+ * Full mode: the message is handed over complete; its announced size is reserved up to
+ * MaxReserveAheadBytes ahead of the data, so a one-frame message of ordinary size is allocated
+ * once and a false announcement costs nothing. Partial mode: every payload chunk is handed over as it arrives
  * (text cut at code point boundaries), the last piece marked complete.
  */
 class MessageAssembler final
 {
 public:
+    /** Most bytes reserved beyond what has arrived, whatever a frame header announces. */
+    static constexpr quint64 MaxReserveAheadBytes = 16 * 1024 * 1024;
+
     /** What the assembler hands over: whole messages (or pieces) and complete control frames. */
     class Sink
     {
@@ -58,8 +62,6 @@ private:
     SocketMessageType m_type = SocketMessageType::Binary;
     quint64 m_messageSize = 0;     // payload bytes announced so far (frame headers seen)
     QByteArray m_data;
-    qsizetype m_filled = 0;        // bytes written into m_data when preallocated
-    bool m_preallocated = false;
     Utf8Validator m_utf8;
 
     // current frame

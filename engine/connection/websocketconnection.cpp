@@ -15,6 +15,8 @@ using namespace Codec;
 namespace {
 
 constexpr qsizetype ReadChunkBytes = 256 * 1024;
+/** After a read this small the kernel is most likely empty; bulk reads go on until it says so. */
+constexpr qint64 SmallReadBytes = 4096;
 constexpr int MaxPendingPings = 64;
 /** Queued frames are handed to the socket at once from this size on, else from the event loop. */
 constexpr qint64 FlushNowBytes = 64 * 1024;
@@ -354,8 +356,8 @@ void WebSocketConnection::onSocketReadyRead()
         else if ((m_state == ConnectionState::Open || m_state == ConnectionState::Closing) && !m_stopReading)
             processFrames(chunk);
         // else: data after the closing handshake is ignored (RFC 6455 §1.4)
-        if (n < m_readBuffer.size())
-            break; // the kernel had no more; asking again would only cost a system call
+        if (n < SmallReadBytes)
+            break; // a trickle (request/response): asking again would only cost a system call
     }
     reportWritten();
     if (m_idleTimer.isActive())
