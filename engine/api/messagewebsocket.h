@@ -61,7 +61,9 @@ public:
 
     /**
      * Starts connecting to a ws:// URL; returns at once. Success is connected(), failure
-     * errorOccurred(). Returns false (lastError()) for a bad URL or when not Idle/Closed/Failed.
+     * errorOccurred(). Returns false (lastError()) for a bad URL or when not Idle/Closed/Failed,
+     * and while the previous connection's closed() is still to come (connect again from
+     * closed() or later, not from the errorOccurred() that precedes it).
      */
     bool connectAsync(const QUrl &url);
     /** Abandons a connect in progress: errorOccurred(OperationCanceled). */

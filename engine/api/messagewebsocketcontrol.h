@@ -12,7 +12,7 @@ namespace Wsw {
 /** MaxMessageSize's default: Windows' "INFINITE". */
 constexpr quint32 InfiniteMessageSize = 0xFFFFFFFFu;
 
-/** Bounded waits of one connection (Beast's timeout struct). Zero disables a wait where noted. */
+/** Bounded waits of one connection (Beast's timeout struct). All but idle must be positive. */
 struct Timeouts {
     /** TCP connect (and, later, proxy and TLS set-up); Windows' default 60 s. */
     std::chrono::milliseconds connect{60000};

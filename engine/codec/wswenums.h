@@ -117,8 +117,8 @@ enum class ConnectionState : int {
     AwaitingUpgrade,    // HTTP upgrade request sent, waiting for 101
     Open,
     Closing,            // close frame sent or received, waiting for the other side
-    Closed,             // ended after Open (clean or not)
-    Failed,             // ended before Open, or by an error
+    Closed,             // ended after Open without an error: a close handshake, or abort()
+    Failed,             // ended by an error (errorOccurred), before or after Open
 };
 Q_ENUM_NS(ConnectionState)
 

@@ -136,9 +136,11 @@ bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
         seen.append(protocol);
     }
     const Timeouts &t = control.timeouts;
-    if (control.desiredUnsolicitedPongInterval.count() < 0 || t.connect.count() < 0
-        || t.handshake.count() < 0 || t.close.count() < 0 || t.idle.count() < 0)
+    if (control.desiredUnsolicitedPongInterval.count() < 0 || t.idle.count() < 0)
         return refuse(ErrorDetail::InvalidArgument, QStringLiteral("intervals and timeouts may not be negative"));
+    if (t.connect.count() <= 0 || t.handshake.count() <= 0 || t.close.count() <= 0)
+        return refuse(ErrorDetail::InvalidArgument,
+                      QStringLiteral("the connect, handshake and close timeouts must be positive: every wait is bounded"));
     m_control = control;
     return true;
 }
@@ -187,6 +189,9 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
 {
     if (!isEnded(m_state))
         return refuse(ErrorDetail::InvalidState, QStringLiteral("already connecting or connected"));
+    if (m_closedPending)
+        return refuse(ErrorDetail::InvalidState,
+                      QStringLiteral("the previous connection is still ending: connect again from closed() or later"));
     const ErrorDetail urlError = validateUrl(url);
     if (urlError != ErrorDetail::None)
         return refuse(urlError, url.toDisplayString());
@@ -209,6 +214,7 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_flushScheduled = false;
     m_wroteThrough = false;
     m_unreportedWritten = 0;
+    m_requestBytesUnwritten = 0;
     m_lastWireIn = m_lastWireOut = 0;
     if (m_readBuffer.size() != ReadChunkBytes)
         m_readBuffer.resize(ReadChunkBytes);
@@ -221,8 +227,7 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &WebSocketConnection::onSocketError);
 
     setState(ConnectionState::Connecting);
-    if (m_control.timeouts.connect.count() > 0)
-        m_connectTimer.start(m_control.timeouts.connect);
+    m_connectTimer.start(m_control.timeouts.connect);
     // Unbuffered: reads and writes go straight to the kernel, with no extra copy and no
     // event-loop round before a write; OutboundQueue does the batching instead
     m_socket->connectToHost(url.host(), quint16(url.port(80)), QIODevice::ReadWrite | QIODevice::Unbuffered);
@@ -259,8 +264,7 @@ void WebSocketConnection::onSocketConnected()
     const QByteArray request = buildHandshakeRequest(options);
     m_info.handshake.request = request;
     setState(ConnectionState::AwaitingUpgrade);
-    if (m_control.timeouts.handshake.count() > 0)
-        m_handshakeTimer.start(m_control.timeouts.handshake);
+    m_handshakeTimer.start(m_control.timeouts.handshake);
     writeData(request);
 }
 
@@ -425,8 +429,7 @@ bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
         if (m_state == ConnectionState::Open)
             setState(ConnectionState::Closing);
         // the server closes TCP first (RFC 6455 §7.1.1); the close timer bounds the wait
-        if (m_control.timeouts.close.count() > 0)
-            m_closeTimer.start(m_control.timeouts.close);
+        m_closeTimer.start(m_control.timeouts.close);
         return false;
     }
     default:
@@ -488,9 +491,13 @@ qint64 WebSocketConnection::bufferedAmount() const
 
 void WebSocketConnection::writeData(const QByteArray &bytes)
 {
+    // the upgrade request: counted on the wire, but bytesWritten reports frame bytes only
     m_info.counters.wireBytesSent += quint64(bytes.size());
     m_queue.append(bytes.constData(), bytes.size());
+    const qint64 reportedBefore = m_unreportedWritten;
     flushNow();
+    m_requestBytesUnwritten = bytes.size() - (m_unreportedWritten - reportedBefore);
+    m_unreportedWritten = reportedBefore;
 }
 
 void WebSocketConnection::scheduleFlush()
@@ -688,8 +695,7 @@ bool WebSocketConnection::close(std::optional<quint16> code, const QString &reas
     // queued after every message sent before, so nothing is lost
     sendCloseFrame(payload);
     setState(ConnectionState::Closing);
-    if (m_control.timeouts.close.count() > 0)
-        m_closeTimer.start(m_control.timeouts.close);
+    m_closeTimer.start(m_control.timeouts.close);
     return true;
 }
 
@@ -725,7 +731,9 @@ void WebSocketConnection::failProtocol(ErrorDetail detail)
 void WebSocketConnection::onSocketBytesWritten(qint64 bytes)
 {
     // Qt wrote what it had buffered: the kernel has room again for the queue
-    m_unreportedWritten += bytes;
+    const qint64 request = std::min(bytes, m_requestBytesUnwritten);
+    m_requestBytesUnwritten -= request;
+    m_unreportedWritten += bytes - request;
     flushNow();
     reportWritten();
 }
@@ -922,9 +930,7 @@ void WebSocketConnection::retireSocket(bool graceful)
     if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
         // let the queued bytes (our close frame) go out, then close; bounded like any wait
         connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-        const auto bound = m_control.timeouts.close.count() > 0 ? m_control.timeouts.close
-                                                                : std::chrono::milliseconds(10000);
-        QTimer::singleShot(bound, socket, [socket] {
+        QTimer::singleShot(m_control.timeouts.close, socket, [socket] {
             socket->abort();
             socket->deleteLater();
         });
@@ -946,11 +952,14 @@ void WebSocketConnection::finish(ConnectionState finalState, const std::optional
     if (error)
         m_lastError = *error;
     setState(finalState);
-    auto emitEnd = [facade = QPointer<MessageWebSocket>(m_facade), error, closedArgs] {
+    // until closed() is out, a new connection would receive the old one's closed()
+    m_closedPending = closedArgs.has_value();
+    auto emitEnd = [this, facade = QPointer<MessageWebSocket>(m_facade), error, closedArgs] {
         if (!facade)
             return;
         if (error)
             Q_EMIT facade->errorOccurred(*error);
+        m_closedPending = false;
         if (closedArgs)
             Q_EMIT facade->closed(*closedArgs);
     };

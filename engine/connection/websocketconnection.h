@@ -127,6 +127,8 @@ private:
     bool m_flushScheduled = false;
     bool m_wroteThrough = false; // a send in this event-loop round already went straight out
     qint64 m_unreportedWritten = 0;
+    qint64 m_requestBytesUnwritten = 0; // of the upgrade request, left in Qt's buffer: not frame bytes
+    bool m_closedPending = false;       // closed() of the connection that just ended is still to come
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
     Codec::InboundDecoder m_decoder;
