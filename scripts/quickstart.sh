@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# quickstart.sh launch [workbench args...] | test [ctest args...]
+#
+# On Debian 12, as root: installs what is missing (apt-get; nothing when all is there),
+# configures and builds into ./build, then either launches the workbench or runs the
+# whole test suite. Safe to run again at any time.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+mode=${1:-}
+case $mode in
+launch | test) shift ;;
+*)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
+say() { printf 'quickstart: %s\n' "$*" >&2; }
+
+# --- packages -------------------------------------------------------------------------------
+packages=(
+    # build
+    build-essential cmake ninja-build ccache pkg-config
+    qt6-base-dev qt6-base-dev-tools libgl-dev libssl-dev zlib1g-dev
+    # run the workbench (platform plugins, a font)
+    qt6-qpa-plugins fonts-dejavu-core
+    # tests: real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI
+    python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [[ $EUID -ne 0 ]]; then
+        say "these packages are missing and installing them needs root: ${missing[*]}"
+        exit 1
+    fi
+    say "installing ${#missing[@]} missing packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- build ----------------------------------------------------------------------------------
+cmake_args=(-S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+say "configuring (build/)"
+cmake "${cmake_args[@]}" >build.log 2>&1 || { cat build.log >&2; say "configure failed (see build.log)"; exit 1; }
+say "building with 2 jobs"
+if ! cmake --build build -j2 >>build.log 2>&1; then
+    grep -E 'error|Error' build.log | head -40 >&2 || true
+    say "build failed (the whole output is in build.log)"
+    exit 1
+fi
+
+# --- run ------------------------------------------------------------------------------------
+if [[ $mode == launch ]]; then
+    if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} && -z ${QT_QPA_PLATFORM:-} ]]; then
+        say "no display (DISPLAY/WAYLAND_DISPLAY unset): run this from a desktop session, or under xvfb-run"
+        exit 1
+    fi
+    say "launching build/app/gui/wsworkbench"
+    exec build/app/gui/wsworkbench "$@"
+fi
+
+say "running the test suite"
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+exec ctest --test-dir build --output-on-failure -j2 "$@"
