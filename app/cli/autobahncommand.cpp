@@ -141,12 +141,8 @@ int runAutobahn(const QStringList &arguments)
     parser.addOption({QStringLiteral("case-timeout"), QStringLiteral("Seconds one case may take (default 120)."),
                       QStringLiteral("seconds"), QStringLiteral("120")});
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host:port of the fuzzing server"));
-    if (!parser.parse(arguments))
-        return usageError(parser, parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(helpText(parser));
-        return ExitOk;
-    }
+    if (const auto done = parseArguments(parser, arguments))
+        return *done;
     if (parser.positionalArguments().size() != 1)
         return usageError(parser, QStringLiteral("give exactly one URL"));
     const QUrl base(parser.positionalArguments().first(), QUrl::StrictMode);

@@ -75,12 +75,8 @@ int runBench(const QStringList &arguments)
     parser.addOption({QStringLiteral("type"), QStringLiteral("text or binary (default binary)."), QStringLiteral("type"),
                       QStringLiteral("binary")});
     parser.addPositionalArgument(QStringLiteral("URL_BASE"), QStringLiteral("ws://HOST:PORT of the benchmark server."));
-    if (!parser.parse(arguments))
-        return usageError(parser, parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(helpText(parser));
-        return 0;
-    }
+    if (const auto done = parseArguments(parser, arguments))
+        return *done;
 
     BenchArgs a;
     a.mode = parser.value(QStringLiteral("mode"));

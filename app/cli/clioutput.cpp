@@ -50,6 +50,17 @@ int exitStatusForClose(quint16 code, bool wasClean)
     return (code == 1000 || code == 1001 || code == 1005) ? ExitOk : ExitClosedWithCode;
 }
 
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (!parser.parse(arguments))
+        return usageError(parser, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(helpText(parser));
+        return ExitOk;
+    }
+    return std::nullopt;
+}
+
 int usageError(const QCommandLineParser &parser, const QString &message)
 {
     printErr(u"wscli: " + message);

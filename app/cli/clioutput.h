@@ -1,6 +1,9 @@
 #pragma once
 
+#include <optional>
+
 #include <QString>
+#include <QStringList>
 
 class QCommandLineParser;
 
@@ -27,6 +30,11 @@ QString helpText(const QCommandLineParser &parser);
 
 void printOut(const QString &text);
 void printErr(const QString &text);
+/**
+ * Parses a subcommand's arguments: an exit status when the command ends here (--help printed,
+ * or a usage error reported), nothing when it goes on.
+ */
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments);
 /** Prints "wscli: <message>" and the subcommand's usage line to stderr; returns ExitUsage. */
 int usageError(const QCommandLineParser &parser, const QString &message);
 

@@ -157,12 +157,8 @@ int runConnect(const QStringList &arguments)
     parser.addHelpOption();
     ConnectionOptions::addTo(parser);
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path"));
-    if (!parser.parse(arguments))
-        return usageError(parser, parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(helpText(parser));
-        return ExitOk;
-    }
+    if (const auto done = parseArguments(parser, arguments))
+        return *done;
     if (parser.positionalArguments().size() != 1)
         return usageError(parser, QStringLiteral("give exactly one URL"));
     ConnectionOptions options;
@@ -192,10 +188,7 @@ int runConnect(const QStringList &arguments)
                                   + (payload.isEmpty() ? QString() : u": " + QString::fromUtf8(payload)));
                      });
     QObject::connect(&socket, &MessageWebSocket::errorOccurred, &session, [](const WebSocketError &e) {
-        QString text = u'[' + timestamp() + u"] error: " + e.toString();
-        if (e.httpStatus() > 0 && !e.httpBody().isEmpty())
-            text += u"\n" + QString::fromUtf8(e.httpBody()).trimmed();
-        printErr(text);
+        printErr(u'[' + timestamp() + u"] error: " + describeError(e));
     });
     QObject::connect(&socket, &MessageWebSocket::closed, &session, [&](const WebSocketClosedEventArgs &c) {
         printErr(u'[' + timestamp() + u"] closed: " + QString::number(c.code())
@@ -205,19 +198,7 @@ int runConnect(const QStringList &arguments)
             session.exitStatus = exitStatusForClose(c.code(), c.wasClean());
         QCoreApplication::exit(session.exitStatus);
     });
-    bool opened = false;
-    QObject::connect(&socket, &MessageWebSocket::connected, &session, [&] { opened = true; });
-    QObject::connect(&socket, &MessageWebSocket::stateChanged, &session, [&](ConnectionState state) {
-        // a connection that never opened ends without closed()
-        if (state == ConnectionState::Failed && !opened)
-            QCoreApplication::exit(ExitFailure);
-    });
-
-    if (!socket.connectAsync(options.url)) {
-        printErr(u"wscli: " + socket.lastError().message());
-        return ExitFailure;
-    }
-    return QCoreApplication::exec();
+    return connectAndRun(socket, options.url);
 }
 
 } // namespace Wsw::Cli

@@ -1,11 +1,13 @@
 #include "connectionoptions.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QMetaEnum>
 
 #include "api/messagewebsocket.h"
 #include "codec/errortable.h"
 #include "codec/handshake.h"
+#include "clioutput.h"
 
 namespace Wsw::Cli {
 
@@ -86,6 +88,21 @@ QString ConnectionOptions::applyTo(MessageWebSocket &socket) const
         if (!socket.setRequestHeader(name, value))
             return socket.lastError().message();
     return {};
+}
+
+int connectAndRun(MessageWebSocket &socket, const QUrl &url)
+{
+    bool opened = false;
+    QObject::connect(&socket, &MessageWebSocket::connected, &socket, [&opened] { opened = true; });
+    QObject::connect(&socket, &MessageWebSocket::stateChanged, &socket, [&opened](ConnectionState state) {
+        if (state == ConnectionState::Failed && !opened)
+            QCoreApplication::exit(ExitFailure);
+    });
+    if (!socket.connectAsync(url)) {
+        printErr(u"wscli: " + socket.lastError().message());
+        return ExitFailure;
+    }
+    return QCoreApplication::exec();
 }
 
 } // namespace Wsw::Cli

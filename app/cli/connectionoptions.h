@@ -33,4 +33,10 @@ struct ConnectionOptions {
     QString applyTo(MessageWebSocket &socket) const;
 };
 
+/**
+ * Connects and runs the event loop until a handler exits it; a connection that fails before
+ * it opens (it gets no closed()) exits with ExitFailure. Returns the exit status.
+ */
+int connectAndRun(MessageWebSocket &socket, const QUrl &url);
+
 } // namespace Wsw::Cli

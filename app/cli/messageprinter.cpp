@@ -18,6 +18,14 @@ QString hexPreview(const QByteArray &data, qsizetype maxBytes)
     return out;
 }
 
+QString describeError(const WebSocketError &error)
+{
+    QString text = error.toString();
+    if (error.httpStatus() > 0 && !error.httpBody().isEmpty())
+        text += u'\n' + QString::fromUtf8(error.httpBody()).trimmed();
+    return text;
+}
+
 QString formatReceived(SocketMessageType type, const QByteArray &data)
 {
     if (type == SocketMessageType::Utf8)

@@ -3,7 +3,7 @@
 #include <QByteArray>
 #include <QString>
 
-#include "codec/wswenums.h"
+#include "api/websocketerror.h"
 
 namespace Wsw::Cli {
 
@@ -11,6 +11,8 @@ namespace Wsw::Cli {
 QString timestamp();
 /** Space-separated hex bytes, at most maxBytes of them followed by "…" when cut. */
 QString hexPreview(const QByteArray &data, qsizetype maxBytes = 4096);
+/** An error for people: status, rule, message, and the body of a refused upgrade. */
+QString describeError(const WebSocketError &error);
 /** One received message as a line: "[time] < text" or "[time] < binary N bytes: hex". */
 QString formatReceived(SocketMessageType type, const QByteArray &data);
 

@@ -35,12 +35,8 @@ int runSend(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path"));
     parser.addPositionalArgument(QStringLiteral("MESSAGE"), QStringLiteral("Messages to send, in order."),
                                  QStringLiteral("MESSAGE..."));
-    if (!parser.parse(arguments))
-        return usageError(parser, parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(helpText(parser));
-        return ExitOk;
-    }
+    if (const auto done = parseArguments(parser, arguments))
+        return *done;
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return usageError(parser, QStringLiteral("give a URL and the messages to send"));
@@ -84,7 +80,6 @@ int runSend(const QStringList &arguments)
 
     int status = ExitOk;
     int received = 0;
-    bool opened = false;
     QTimer replyTimer;
     replyTimer.setSingleShot(true);
     InterruptWatcher interrupts;
@@ -96,7 +91,6 @@ int runSend(const QStringList &arguments)
             socket.close(1000, {});
     };
     QObject::connect(&socket, &MessageWebSocket::connected, [&] {
-        opened = true;
         for (const QByteArray &message : std::as_const(messages)) {
             if (!socket.sendMessage(message)) {
                 printErr(u"wscli: not sent: " + socket.lastError().message());
@@ -143,10 +137,7 @@ int runSend(const QStringList &arguments)
         QCoreApplication::exit(ExitInterrupted);
     });
     QObject::connect(&socket, &MessageWebSocket::errorOccurred, [&](const WebSocketError &e) {
-        QString text = u"wscli: " + e.toString();
-        if (e.httpStatus() > 0 && !e.httpBody().isEmpty())
-            text += u"\n" + QString::fromUtf8(e.httpBody()).trimmed();
-        printErr(text);
+        printErr(u"wscli: " + describeError(e));
         if (status == ExitOk)
             status = ExitFailure;
     });
@@ -161,16 +152,7 @@ int runSend(const QStringList &arguments)
         }
         QCoreApplication::exit(status);
     });
-    QObject::connect(&socket, &MessageWebSocket::stateChanged, [&](ConnectionState state) {
-        if (state == ConnectionState::Failed && !opened)
-            QCoreApplication::exit(ExitFailure);
-    });
-
-    if (!socket.connectAsync(options.url)) {
-        printErr(u"wscli: " + socket.lastError().message());
-        return ExitFailure;
-    }
-    return QCoreApplication::exec();
+    return connectAndRun(socket, options.url);
 }
 
 } // namespace Wsw::Cli
