@@ -1,0 +1,79 @@
+// The single table of failures (spec §12.8): every enumerator has a sentence, and the close
+// codes and statuses follow the rules.
+#include "codec/errortable.h"
+
+#include <QMetaEnum>
+#include <QSet>
+#include <QTest>
+
+using namespace Wsw;
+using namespace Wsw::Codec;
+
+class tst_ErrorTable final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyDetailHasADistinctSentence()
+    {
+        const QMetaEnum details = QMetaEnum::fromType<ErrorDetail>();
+        QSet<QString> seen;
+        for (int i = 0; i < details.keyCount(); ++i) {
+            const auto detail = ErrorDetail(details.value(i));
+            const QString message = errorMessage(detail);
+            QVERIFY2(!message.isEmpty(), details.key(i));
+            QVERIFY2(message != u"Unknown error", details.key(i));
+            QVERIFY2(!message.endsWith(u'.'), details.key(i));
+            QVERIFY2(!seen.contains(message), details.key(i));
+            seen.insert(message);
+        }
+    }
+
+    void closeCodesFollowTheRule_data()
+    {
+        QTest::addColumn<ErrorDetail>("detail");
+        QTest::addColumn<int>("closeCode");
+        QTest::addColumn<WebErrorStatus>("status");
+
+        using D = ErrorDetail;
+        using S = WebErrorStatus;
+        for (D d : {D::MaskedServerFrame, D::ReservedBitsSet, D::ReservedOpcode, D::ControlFrameTooLong,
+                    D::FragmentedControlFrame, D::NonMinimalLength, D::LengthTopBitSet, D::UnexpectedContinuation,
+                    D::ExpectedContinuation, D::InvalidClosePayloadLength, D::InvalidCloseCodeReceived})
+            QTest::newRow(QMetaEnum::fromType<D>().valueToKey(int(d))) << d << 1002 << S::UnexpectedServerError;
+        QTest::newRow("InvalidUtf8") << D::InvalidUtf8 << 1007 << S::UnexpectedServerError;
+        QTest::newRow("InvalidUtf8InCloseReason") << D::InvalidUtf8InCloseReason << 1007 << S::UnexpectedServerError;
+        QTest::newRow("MessageTooBig") << D::MessageTooBig << 1009 << S::UnexpectedServerError;
+        QTest::newRow("AcceptKeyMismatch") << D::AcceptKeyMismatch << 0 << S::ErrorHttpInvalidServerResponse;
+        QTest::newRow("UnrequestedSubprotocol") << D::UnrequestedSubprotocol << 0 << S::ErrorHttpInvalidServerResponse;
+        QTest::newRow("HostNotFound") << D::HostNotFound << 0 << S::HostNameNotResolved;
+        QTest::newRow("ConnectionRefused") << D::ConnectionRefused << 0 << S::CannotConnect;
+        QTest::newRow("HandshakeTimeout") << D::HandshakeTimeout << 0 << S::Timeout;
+        QTest::newRow("ConnectionAborted") << D::ConnectionAborted << 0 << S::ConnectionAborted;
+        QTest::newRow("OperationCanceled") << D::OperationCanceled << 0 << S::OperationCanceled;
+        QTest::newRow("InvalidState") << D::InvalidState << 0 << S::UnexpectedClientError;
+    }
+    void closeCodesFollowTheRule()
+    {
+        QFETCH(ErrorDetail, detail);
+        QFETCH(int, closeCode);
+        QFETCH(WebErrorStatus, status);
+        QCOMPARE(int(errorInfo(detail).closeCodeToSend), closeCode);
+        QCOMPARE(errorInfo(detail).status, status);
+    }
+
+    void onlyServerFaultsSendACloseCode()
+    {
+        const QMetaEnum details = QMetaEnum::fromType<ErrorDetail>();
+        for (int i = 0; i < details.keyCount(); ++i) {
+            const ErrorInfo info = errorInfo(ErrorDetail(details.value(i)));
+            if (info.closeCodeToSend != 0) {
+                QVERIFY2(info.status == WebErrorStatus::UnexpectedServerError, details.key(i));
+                QVERIFY(info.closeCodeToSend == 1002 || info.closeCodeToSend == 1007 || info.closeCodeToSend == 1009);
+            }
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(tst_ErrorTable)
+#include "tst_errortable.moc"

@@ -1,0 +1,166 @@
+// The frame writer: exact wire bytes with an injected key, masking at any offset, splitting of
+// outgoing messages, and a round trip through the decoder in the server role.
+#include "codec/framewriter.h"
+
+#include <QSet>
+#include <QTest>
+
+#include "codec/inbounddecoder.h"
+#include "framebuilder.h"
+#include "recordingsink.h"
+
+using namespace Wsw;
+using namespace Wsw::Codec;
+using namespace Wsw::Test;
+
+namespace {
+
+class FixedKeys final : public MaskKeySource
+{
+public:
+    explicit FixedKeys(quint32 first) : m_next(first) {}
+    quint32 nextMaskKey() override { return m_next++; }
+
+private:
+    quint32 m_next;
+};
+
+QByteArray pattern(qsizetype n)
+{
+    QByteArray out(n, Qt::Uninitialized);
+    for (qsizetype i = 0; i < n; ++i)
+        out[i] = char(i * 7 + 3);
+    return out;
+}
+
+} // namespace
+
+class tst_FrameWriter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void exactBytes_data()
+    {
+        QTest::addColumn<int>("length");
+        QTest::addColumn<int>("headerSize");
+        // RFC 6455 §5.2: 7-bit up to 125, 16-bit up to 65535, then 64-bit; +4 for the mask key
+        for (int n : {0, 1, 125, 126, 127, 65535, 65536})
+            QTest::addRow("%d bytes", n) << n << ((n < 126 ? 2 : n <= 65535 ? 4 : 10) + 4);
+    }
+    void exactBytes()
+    {
+        QFETCH(int, length);
+        QFETCH(int, headerSize);
+        const QByteArray payload = pattern(length);
+        QByteArray out;
+        appendFrame(out, Opcode::Binary, {}, payload, 0x04030201u);
+        FrameBuilder expected;
+        expected.opcode = 0x2;
+        expected.maskKey = 0x04030201u;
+        QCOMPARE(out, expected.build(payload)); // built independently
+        QCOMPARE(frameHeaderSize(quint64(length), true), headerSize);
+        QCOMPARE(out.size(), headerSize + length);
+    }
+
+    void unmaskedServerFrames()
+    {
+        QByteArray out;
+        FrameFlags flags;
+        flags.fin = false;
+        flags.rsv1 = true;
+        appendFrame(out, Opcode::Text, flags, "abc", std::nullopt);
+        QCOMPARE(out, QByteArray("\x41\x03" "abc"));
+    }
+
+    void maskingAtEveryOffsetMatchesBytewise()
+    {
+        const QByteArray data = pattern(67);
+        const quint32 key = 0xdeadbeefu;
+        for (int offset = 0; offset < 8; ++offset) {
+            for (qsizetype n = 0; n <= data.size(); ++n) {
+                QByteArray masked(n, Qt::Uninitialized);
+                maskCopy(masked.data(), data.constData(), n, key, quint64(offset));
+                for (qsizetype i = 0; i < n; ++i) {
+                    const char k = char((key >> (8 * ((offset + i) % 4))) & 0xFF);
+                    QCOMPARE(masked[i], char(data[i] ^ k));
+                }
+                maskInPlace(masked.data(), n, key, quint64(offset)); // XOR twice: the original
+                QCOMPARE(masked, data.first(n));
+            }
+        }
+    }
+
+    void splitsMessagesIntoFrames_data()
+    {
+        QTest::addColumn<int>("length");
+        QTest::addColumn<int>("frameSize");
+        QTest::addColumn<int>("frames");
+
+        QTest::newRow("no limit") << 100000 << 0 << 1;
+        QTest::newRow("fits exactly") << 1000 << 1000 << 1;
+        QTest::newRow("one byte over") << 1001 << 1000 << 2;
+        QTest::newRow("64 KiB in 1300-byte frames (Autobahn 10.1.1)") << 65536 << 1300 << 51;
+        QTest::newRow("empty message is one empty frame") << 0 << 10 << 1;
+        QTest::newRow("1-byte frames") << 5 << 1 << 5;
+    }
+    void splitsMessagesIntoFrames()
+    {
+        QFETCH(int, length);
+        QFETCH(int, frameSize);
+        QFETCH(int, frames);
+        const QByteArray payload = pattern(length);
+        FixedKeys keys(0x11223344u);
+        QByteArray out;
+        QList<FrameHeader> reported;
+        appendMessage(out, Opcode::Binary, payload, quint64(frameSize),
+                      keys, [&](const FrameHeader &h) { reported.append(h); });
+        QCOMPARE(reported.size(), frames);
+        QList<ParsedFrame> parsed = takeFrames(out);
+        QVERIFY(out.isEmpty());
+        QCOMPARE(parsed.size(), frames);
+        QByteArray joined;
+        QSet<quint32> usedKeys;
+        for (int i = 0; i < parsed.size(); ++i) {
+            QCOMPARE(parsed[i].opcode, quint8(i == 0 ? 0x2 : 0x0)); // continuations after the first
+            QCOMPARE(parsed[i].fin, i == parsed.size() - 1);         // FIN on the last only
+            QVERIFY(parsed[i].masked);
+            QCOMPARE(parsed[i].maskKey, reported[i].maskKey);
+            usedKeys.insert(parsed[i].maskKey);
+            if (frameSize > 0)
+                QVERIFY(parsed[i].payload.size() <= frameSize);
+            joined += parsed[i].payload;
+        }
+        QCOMPARE(usedKeys.size(), frames); // a fresh key per frame
+        QCOMPARE(joined, payload);
+    }
+
+    void roundTripThroughTheServerRoleDecoder()
+    {
+        const QByteArray text = QByteArray("κόσμε ").repeated(3000); // multi-byte, split across frames
+        FixedKeys keys(7);
+        QByteArray wire;
+        appendMessage(wire, Opcode::Text, text, 1001, keys); // 1001 cuts inside code points
+        appendMessage(wire, Opcode::Binary, pattern(70000), 0, keys);
+        appendFrame(wire, Opcode::Ping, {}, "p", keys.nextMaskKey());
+        InboundDecoder decoder(Role::Server);
+        RecordingSink sink;
+        QCOMPARE(decoder.feed(wire, sink), ErrorDetail::None);
+        QCOMPARE(sink.log.size(), 3);
+        QCOMPARE(sink.log[0], "text:" + text);
+        QCOMPARE(sink.log[1], "binary:" + pattern(70000).toHex());
+        QCOMPARE(sink.log[2], QByteArray("ping:p"));
+    }
+
+    void systemKeysVary()
+    {
+        SystemMaskKeySource keys;
+        QSet<quint32> seen;
+        for (int i = 0; i < 1000; ++i) // crosses the 256-key refill
+            seen.insert(keys.nextMaskKey());
+        QVERIFY2(seen.size() > 990, "keys from the CSPRNG repeat far too often");
+    }
+};
+
+QTEST_APPLESS_MAIN(tst_FrameWriter)
+#include "tst_framewriter.moc"
