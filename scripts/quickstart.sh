@@ -28,8 +28,12 @@ packages=(
     # tests: real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI
     python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
 )
+# a command already on the machine stands for its package (e.g. a Node.js that bundles npm)
+declare -A provided_by_command=([nodejs]=node [npm]=npm)
 missing=()
 for p in "${packages[@]}"; do
+    command=${provided_by_command[$p]:-}
+    [[ -n $command ]] && command -v "$command" >/dev/null && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
