@@ -59,10 +59,9 @@ Connection runConnection(const QUrl &url, bool echo, std::chrono::seconds timeou
     QObject::connect(&socket, &MessageWebSocket::messageReceived, &loop,
                      [&](const MessageWebSocketMessageReceivedEventArgs &m) {
                          if (echo) {
-                             if (m.messageType() == SocketMessageType::Utf8)
-                                 socket.sendTextMessage(m.text());
-                             else
-                                 socket.sendBinaryMessage(m.data());
+                             // the bytes as they came, in their type (no round trip through QString)
+                             socket.setMessageType(m.messageType());
+                             socket.sendMessage(m.data());
                          } else if (result.firstText.isNull() && m.messageType() == SocketMessageType::Utf8) {
                              result.firstText = m.data();
                              socket.close(1000, {});

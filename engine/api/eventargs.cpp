@@ -2,7 +2,14 @@
 
 #include <QBuffer>
 
+#include "codec/utf8validator.h"
+
 namespace Wsw {
+
+QString MessageWebSocketMessageReceivedEventArgs::text() const
+{
+    return Codec::decodeUtf8(m_data);
+}
 
 std::unique_ptr<QIODevice> MessageWebSocketMessageReceivedEventArgs::getDataStream() const
 {

@@ -26,7 +26,8 @@ public:
     SocketMessageType messageType() const { return m_type; }
     /** The bytes as received (GetDataReader). Valid UTF-8 when messageType() is Utf8. */
     const QByteArray &data() const { return m_data; }
-    QString text() const { return QString::fromUtf8(m_data); }
+    /** data() decoded, every character kept (a leading U+FEFF too). */
+    QString text() const;
     /** A fresh, open, read-only QIODevice over data() on every call (GetDataStream). */
     std::unique_ptr<QIODevice> getDataStream() const;
     /** Always true in FullMessage mode; in PartialMessage mode true on the last piece. */

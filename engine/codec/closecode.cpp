@@ -33,7 +33,7 @@ ErrorDetail parseClosePayload(QByteArrayView payload, ClosePayload *out)
     if (!Utf8Validator::isValidUtf8(reason))
         return ErrorDetail::InvalidUtf8InCloseReason;
     result.code = code;
-    result.reason = QString::fromUtf8(reason);
+    result.reason = decodeUtf8(reason);
     *out = result;
     return ErrorDetail::None;
 }

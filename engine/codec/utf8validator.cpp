@@ -2,6 +2,8 @@
 
 #include "codec/utf8simd.h"
 
+#include <QStringDecoder>
+
 #include <array>
 #include <cstring>
 
@@ -150,6 +152,12 @@ bool Utf8Validator::isValidUtf8(QByteArrayView bytes)
 {
     Utf8Validator v;
     return v.write(bytes) && v.finish();
+}
+
+QString decodeUtf8(QByteArrayView bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+    return decoder.decode(bytes);
 }
 
 } // namespace Wsw::Codec

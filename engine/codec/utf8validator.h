@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArrayView>
+#include <QString>
 
 namespace Wsw::Codec {
 
@@ -38,5 +39,11 @@ private:
     unsigned char m_low = 0x80;  // allowed range for the next continuation byte
     unsigned char m_high = 0xBF;
 };
+
+/**
+ * Decodes UTF-8 into a QString keeping everything, a leading U+FEFF included
+ * (QString::fromUtf8 drops it, which would change a message's content).
+ */
+QString decodeUtf8(QByteArrayView bytes);
 
 } // namespace Wsw::Codec

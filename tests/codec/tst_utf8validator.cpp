@@ -159,6 +159,7 @@ private slots:
     void everyPairOfBytesAfterEveryLead();
     void randomTextsMatchReference();
     void everyOffsetInLongText();
+    void decodeKeepsALeadingBom();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -615,6 +616,16 @@ void tst_Utf8Validator::everyOffsetInLongText()
             }
         }
     }
+}
+
+void tst_Utf8Validator::decodeKeepsALeadingBom()
+{
+    // U+FEFF at the start of a message is content; QString::fromUtf8 would drop it (Autobahn 6.1.15)
+    const QByteArray text("\xef\xbb\xbf" "a");
+    const QString decoded = Wsw::Codec::decodeUtf8(text);
+    QCOMPARE(decoded.size(), 2);
+    QCOMPARE(decoded.at(0), QChar(0xFEFF));
+    QCOMPARE(decoded.toUtf8(), text);
 }
 
 QTEST_APPLESS_MAIN(tst_Utf8Validator)
