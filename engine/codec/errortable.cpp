@@ -83,8 +83,6 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"The server's upgrade answer has too many headers (limit 100)", NoClose, S::ErrorHttpInvalidServerResponse};
     case ErrorDetail::HeaderTooLarge:
         return {"The server's upgrade answer is too large (limit 64 KiB)", NoClose, S::ErrorHttpInvalidServerResponse};
-    case ErrorDetail::BodyTooLarge:
-        return {"The body of the server's answer is too large", NoClose, S::ErrorHttpInvalidServerResponse};
     case ErrorDetail::MalformedStatusLine:
         return {"The server's answer does not start with an HTTP status line", NoClose, S::ErrorHttpInvalidServerResponse};
     case ErrorDetail::UnsupportedHttpVersion:

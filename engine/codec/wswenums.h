@@ -165,7 +165,6 @@ enum class ErrorDetail : int {
     HeaderLineTooLong,
     TooManyHeaders,
     HeaderTooLarge,
-    BodyTooLarge,
     MalformedStatusLine,
     UnsupportedHttpVersion,
     MalformedHeader,

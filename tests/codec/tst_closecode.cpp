@@ -3,7 +3,9 @@
 
 #include <QTest>
 
+#include "codec/inbounddecoder.h"
 #include "framebuilder.h"
+#include "recordingsink.h"
 
 using namespace Wsw;
 using namespace Wsw::Codec;
@@ -47,6 +49,22 @@ private Q_SLOTS:
                                                << 0 << QString();
         QTest::newRow("code 1015 on the wire") << QByteArray("\x03\xf7", 2) << ErrorDetail::InvalidCloseCodeReceived
                                                << 0 << QString();
+        QTest::newRow("code 1004 (reserved)") << QByteArray("\x03\xec", 2) << ErrorDetail::InvalidCloseCodeReceived
+                                              << 0 << QString();
+        QTest::newRow("code 1012 (IANA: Service Restart)") << QByteArray("\x03\xf4", 2) << ErrorDetail::None << 1012
+                                                           << QString();
+        QTest::newRow("code 1014 (IANA: Bad Gateway)") << QByteArray("\x03\xf6", 2) << ErrorDetail::None << 1014
+                                                       << QString();
+        QTest::newRow("code 1016 (unassigned)") << QByteArray("\x03\xf8", 2) << ErrorDetail::InvalidCloseCodeReceived
+                                                << 0 << QString();
+        QTest::newRow("code 2999 (Autobahn 7.9.x)") << QByteArray("\x0b\xb7", 2)
+                                                    << ErrorDetail::InvalidCloseCodeReceived << 0 << QString();
+        QTest::newRow("code 3000 (Autobahn 7.7.x)") << QByteArray("\x0b\xb8", 2) << ErrorDetail::None << 3000
+                                                    << QString();
+        QTest::newRow("code 0") << QByteArray("\x00\x00", 2) << ErrorDetail::InvalidCloseCodeReceived << 0
+                                << QString();
+        QTest::newRow("code 65535") << QByteArray("\xff\xff", 2) << ErrorDetail::InvalidCloseCodeReceived << 0
+                                    << QString();
         QTest::newRow("code 5000") << QByteArray("\x13\x88", 2) << ErrorDetail::InvalidCloseCodeReceived << 0
                                    << QString();
         QTest::newRow("invalid UTF-8 reason (Autobahn 7.5.1)") << QByteArray("\x03\xe8" "\xce\xba\xff")
@@ -92,6 +110,55 @@ private Q_SLOTS:
         QFETCH(QString, reason);
         QFETCH(ErrorDetail, error);
         QCOMPARE(validateOutgoingClose(quint16(code), reason), error);
+    }
+
+    void everyCodeOnTheWire()
+    {
+        // parseClosePayload agrees with isValidReceivedCloseCode for every 16-bit code
+        for (int code = 0; code <= 65535; ++code) {
+            const char bytes[2] = {char(code >> 8), char(code & 0xFF)};
+            ClosePayload parsed;
+            const ErrorDetail error = parseClosePayload(QByteArrayView(bytes, 2), &parsed);
+            if (isValidReceivedCloseCode(quint16(code))) {
+                QVERIFY2(error == ErrorDetail::None && parsed.code == code, qPrintable(QString::number(code)));
+                QVERIFY(parsed.reason.isEmpty());
+            } else {
+                QVERIFY2(error == ErrorDetail::InvalidCloseCodeReceived, qPrintable(QString::number(code)));
+            }
+        }
+    }
+
+    void buildExactBytes()
+    {
+        // RFC 6455 §5.5.1: the code in network byte order, then the reason as UTF-8
+        QCOMPARE(buildClosePayload(1000, {}), QByteArray("\x03\xe8", 2));
+        QCOMPARE(buildClosePayload(4999, u"bye"), QByteArray("\x13\x87" "bye"));
+        QCOMPARE(buildClosePayload(1001, QString::fromUtf8("\xce\xba")), QByteArray("\x03\xe9\xce\xba"));
+    }
+
+    void longestReasonFitsAControlFrame()
+    {
+        // 2 + 123 = 125 bytes, the most a control frame may carry (RFC 6455 §5.5)
+        const QString reason123(MaxCloseReasonBytes, u'r');
+        QCOMPARE(validateOutgoingClose(1000, reason123), ErrorDetail::None);
+        QCOMPARE(buildClosePayload(1000, reason123).size(), 125);
+
+        // a server's close frame with a 123-byte reason (built independently) is received whole
+        Wsw::Test::RecordingSink sink;
+        InboundDecoder decoder;
+        QCOMPARE(decoder.feed(Wsw::Test::FrameBuilder::close(1000, QByteArray(123, 'r')), sink), ErrorDetail::None);
+        QCOMPARE(sink.controls.size(), 1);
+        QCOMPARE(sink.controls.first().opcode, Opcode::Close);
+        ClosePayload parsed;
+        QCOMPARE(parseClosePayload(sink.controls.first().payload, &parsed), ErrorDetail::None);
+        QCOMPARE(int(parsed.code), 1000);
+        QCOMPARE(parsed.reason, reason123);
+
+        // one byte more is a control frame of 126 bytes: refused by the frame rules (Autobahn 7.3.6)
+        InboundDecoder tooLong;
+        QCOMPARE(tooLong.feed(Wsw::Test::FrameBuilder::close(1000, QByteArray(124, 'r')), sink),
+                 ErrorDetail::ControlFrameTooLong);
+        QCOMPARE(validateOutgoingClose(1000, QString(124, u'r')), ErrorDetail::CloseReasonTooLong);
     }
 
     void buildThenParseRoundTrips()

@@ -8,6 +8,7 @@
 
 using namespace Wsw;
 using namespace Wsw::Codec;
+using namespace Qt::Literals::StringLiterals;
 
 class tst_ErrorTable final : public QObject
 {
@@ -60,6 +61,61 @@ private Q_SLOTS:
         QFETCH(WebErrorStatus, status);
         QCOMPARE(int(errorInfo(detail).closeCodeToSend), closeCode);
         QCOMPARE(errorInfo(detail).status, status);
+    }
+
+    void enumeratorsAreContiguous()
+    {
+        // "every enumerator from None+1 to the last" is every key of the meta-enum
+        const QMetaEnum details = QMetaEnum::fromType<ErrorDetail>();
+        for (int i = 0; i < details.keyCount(); ++i)
+            QCOMPARE(details.value(i), i);
+        QCOMPARE(QString::fromLatin1(details.valueToKey(int(ErrorDetail::None) + 1)), u"InvalidState"_s);
+    }
+
+    void messageMatchesTheTable()
+    {
+        const QMetaEnum details = QMetaEnum::fromType<ErrorDetail>();
+        for (int i = 0; i < details.keyCount(); ++i) {
+            const auto detail = ErrorDetail(details.value(i));
+            QCOMPARE(errorMessage(detail), QString::fromUtf8(errorInfo(detail).message));
+        }
+        // a value outside the enumeration still yields a sentence, never a null pointer
+        QVERIFY(errorInfo(ErrorDetail(9999)).message != nullptr);
+        QVERIFY(!errorMessage(ErrorDetail(9999)).isEmpty());
+    }
+
+    void handshakeFailuresSendNoCloseFrame_data()
+    {
+        QTest::addColumn<ErrorDetail>("detail");
+        QTest::addColumn<WebErrorStatus>("status");
+        using D = ErrorDetail;
+        using S = WebErrorStatus;
+        // RFC 6455 §4.1: before the upgrade there is no WebSocket connection to close
+        for (D d : {D::HeaderLineTooLong, D::TooManyHeaders, D::HeaderTooLarge,
+                    D::MalformedStatusLine, D::UnsupportedHttpVersion, D::MalformedHeader, D::MissingUpgradeHeader,
+                    D::MissingConnectionUpgrade, D::MissingAcceptKey, D::DuplicateAcceptKey, D::AcceptKeyMismatch,
+                    D::UnrequestedSubprotocol, D::MultipleSubprotocols, D::UnrequestedExtension})
+            QTest::newRow(QMetaEnum::fromType<D>().valueToKey(int(d))) << d << S::ErrorHttpInvalidServerResponse;
+        QTest::newRow("NotSwitchingProtocols") << D::NotSwitchingProtocols << S::UnexpectedStatusCode;
+    }
+    void handshakeFailuresSendNoCloseFrame()
+    {
+        QFETCH(ErrorDetail, detail);
+        QFETCH(WebErrorStatus, status);
+        QCOMPARE(int(errorInfo(detail).closeCodeToSend), 0);
+        QCOMPARE(errorInfo(detail).status, status);
+    }
+
+    void apiMisuseIsTheCallersFault()
+    {
+        using D = ErrorDetail;
+        for (D d : {D::InvalidState, D::InvalidArgument, D::InvalidUrl, D::UnsupportedScheme, D::ForbiddenHeader,
+                    D::InvalidHeader, D::InvalidCloseCode, D::CloseReasonTooLong, D::InvalidUtf8InOutgoingText,
+                    D::FragmentedMessageInProgress, D::NoFragmentedMessageInProgress, D::SendBufferFull,
+                    D::ControlPayloadTooLong, D::InvalidSubprotocol}) {
+            QCOMPARE(int(errorInfo(d).closeCodeToSend), 0);
+            QCOMPARE(errorInfo(d).status, WebErrorStatus::UnexpectedClientError);
+        }
     }
 
     void onlyServerFaultsSendACloseCode()

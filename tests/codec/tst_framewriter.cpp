@@ -63,6 +63,123 @@ private Q_SLOTS:
         QCOMPARE(out.size(), headerSize + length);
     }
 
+    void rfcExampleBytes()
+    {
+        // RFC 6455 §5.7: "A single-frame masked text message" with the key 37 fa 21 3d
+        FixedKeys keys(0x3d21fa37u);
+        QByteArray out;
+        appendMessage(out, Opcode::Text, "Hello", 0, keys);
+        QCOMPARE(out, QByteArray::fromHex("818537fa213d7f9f4d5158"));
+        // "Unmasked Ping request and masked Ping response"
+        QByteArray ping;
+        appendFrame(ping, Opcode::Ping, {}, "Hello", std::nullopt);
+        QCOMPARE(ping, QByteArray::fromHex("890548656c6c6f"));
+        QByteArray pong;
+        appendFrame(pong, Opcode::Pong, {}, "Hello", 0x3d21fa37u);
+        QCOMPARE(pong, QByteArray::fromHex("8a8537fa213d7f9f4d5158"));
+    }
+
+    void exactHeaderBytes_data()
+    {
+        QTest::addColumn<int>("length");
+        QTest::addColumn<QByteArray>("header"); // fixed key 0x04030201: bytes 01 02 03 04
+        QTest::newRow("0") << 0 << QByteArray::fromHex("8280 01020304");
+        QTest::newRow("1") << 1 << QByteArray::fromHex("8281 01020304");
+        QTest::newRow("125") << 125 << QByteArray::fromHex("82fd 01020304");
+        QTest::newRow("126: 16-bit") << 126 << QByteArray::fromHex("82fe007e 01020304");
+        QTest::newRow("127: 16-bit") << 127 << QByteArray::fromHex("82fe007f 01020304");
+        QTest::newRow("65535: 16-bit") << 65535 << QByteArray::fromHex("82feffff 01020304");
+        QTest::newRow("65536: 64-bit") << 65536 << QByteArray::fromHex("82ff0000000000010000 01020304");
+    }
+    void exactHeaderBytes()
+    {
+        QFETCH(int, length);
+        QFETCH(QByteArray, header);
+        const QByteArray payload = pattern(length);
+        FixedKeys keys(0x04030201u);
+        QByteArray out;
+        appendMessage(out, Opcode::Binary, payload, 0, keys);
+        QCOMPARE(out.first(header.size()), header);
+        QCOMPARE(out.size(), header.size() + length);
+        for (int i = 0; i < length; ++i) // masked with key byte i % 4
+            QCOMPARE(out[header.size() + i], char(payload[i] ^ char(1 + i % 4)));
+        QCOMPARE(frameHeaderSize(quint64(length), true), header.size());
+        QCOMPARE(frameHeaderSize(quint64(length), false), header.size() - 4);
+    }
+
+    void writeFrameIntoABuffer()
+    {
+        // writeFrame() writes exactly frameHeaderSize() + payload bytes and says so
+        const QByteArray payload = pattern(300);
+        QByteArray buffer(frameHeaderSize(300, true) + 300 + 8, '\xAA');
+        FrameFlags flags;
+        flags.fin = false;
+        const qsizetype written = writeFrame(buffer.data(), Opcode::Text, flags, payload, 0x11223344u);
+        QCOMPARE(written, qsizetype(frameHeaderSize(300, true) + 300));
+        QCOMPARE(buffer.sliced(written), QByteArray(8, '\xAA')); // nothing beyond
+        FrameBuilder expected;
+        expected.opcode = 0x1;
+        expected.fin = false;
+        expected.maskKey = 0x11223344u;
+        QCOMPARE(buffer.first(written), expected.build(payload));
+
+        QByteArray unmasked(frameHeaderSize(70000, false) + 70000, Qt::Uninitialized);
+        QCOMPARE(writeFrame(unmasked.data(), Opcode::Binary, {}, pattern(70000), std::nullopt), unmasked.size());
+        QCOMPARE(unmasked, FrameBuilder::binary(pattern(70000)));
+    }
+
+    void writeMessageIntoAFrameOutput()
+    {
+        class Chunks final : public FrameOutput
+        {
+        public:
+            QList<QByteArray> grown;
+            char *grow(qsizetype n) override
+            {
+                grown.append(QByteArray(n, '\0'));
+                return grown.last().data();
+            }
+        };
+        Chunks out;
+        FixedKeys keys(1);
+        writeMessage(out, Opcode::Text, "abcdefgh", 3, keys);
+        QCOMPARE(out.grown.size(), 3); // one grow() per frame, each the frame's exact size
+        QByteArray all;
+        for (const QByteArray &chunk : out.grown)
+            all += chunk;
+        QByteArray expected;
+        FixedKeys same(1);
+        appendMessage(expected, Opcode::Text, "abcdefgh", 3, same);
+        QCOMPARE(all, expected);
+    }
+
+    void onFrameReportsEveryHeader()
+    {
+        FixedKeys keys(100);
+        QByteArray out;
+        QList<FrameHeader> reported;
+        appendMessage(out, Opcode::Text, QByteArray(300, 'x'), 128, keys,
+                      [&](const FrameHeader &h) { reported.append(h); });
+        QCOMPARE(reported.size(), 3);
+        const quint64 lengths[] = {128, 128, 44};
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(reported[i].opcode, i == 0 ? Opcode::Text : Opcode::Continuation);
+            QCOMPARE(reported[i].fin, i == 2);
+            QVERIFY(reported[i].masked);
+            QCOMPARE(reported[i].maskKey, quint32(100 + i));
+            QCOMPARE(reported[i].payloadLength, lengths[i]);
+            QCOMPARE(reported[i].headerSize, frameHeaderSize(lengths[i], true));
+        }
+    }
+
+    void appendsAfterExistingBytes()
+    {
+        QByteArray out("prefix");
+        FixedKeys keys(0);
+        appendMessage(out, Opcode::Binary, "", 0, keys);
+        QCOMPARE(out, QByteArray("prefix\x82\x80\0\0\0\0", 12)); // an empty message is one empty frame
+    }
+
     void unmaskedServerFrames()
     {
         QByteArray out;
@@ -103,6 +220,8 @@ private Q_SLOTS:
         QTest::newRow("64 KiB in 1300-byte frames (Autobahn 10.1.1)") << 65536 << 1300 << 51;
         QTest::newRow("empty message is one empty frame") << 0 << 10 << 1;
         QTest::newRow("1-byte frames") << 5 << 1 << 5;
+        QTest::newRow("exact multiple: no empty last frame") << 30 << 10 << 3;
+        QTest::newRow("125/126 boundary") << 252 << 126 << 2;
     }
     void splitsMessagesIntoFrames()
     {

@@ -208,6 +208,22 @@ private Q_SLOTS:
         QTest::newRow("two subprotocol headers")
                 << answer("Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n")
                 << ErrorDetail::MultipleSubprotocols;
+        QTest::newRow("Upgrade in a token list") << QByteArray(answer()).replace("Upgrade: websocket", "Upgrade: foo, WebSocket")
+                                                 << ErrorDetail::None;
+        QTest::newRow("Connection: keep-alive, Upgrade") << QByteArray(answer()).replace("Connection: Upgrade", "Connection: keep-alive, Upgrade")
+                                                         << ErrorDetail::None;
+        QTest::newRow("Connection header missing") << QByteArray(answer()).replace("Connection: Upgrade\r\n", "")
+                                                   << ErrorDetail::MissingConnectionUpgrade;
+        QTest::newRow("Connection: Upgraded is not the token") << QByteArray(answer()).replace("Connection: Upgrade", "Connection: Upgraded")
+                                                               << ErrorDetail::MissingConnectionUpgrade;
+        QTest::newRow("accept of another key") << answer({}, expectedAcceptKey("AQIDBAUGBwgJCgsMDQ4PEA=="))
+                                               << ErrorDetail::AcceptKeyMismatch;
+        QTest::newRow("accept differs in case") << answer({}, "S3PPLMBITXAQ9KYGZZHZRBK+XOO=")
+                                                << ErrorDetail::AcceptKeyMismatch;
+        QTest::newRow("empty extensions header is no extension") << answer("Sec-WebSocket-Extensions: \r\n")
+                                                                 << ErrorDetail::None;
+        QTest::newRow("subprotocol with a different case was not offered") << answer("Sec-WebSocket-Protocol: CHAT\r\n")
+                                                                           << ErrorDetail::UnrequestedSubprotocol;
         QTest::newRow("extension not offered") << answer("Sec-WebSocket-Extensions: permessage-deflate\r\n")
                                                << ErrorDetail::UnrequestedExtension;
     }
@@ -292,6 +308,170 @@ private Q_SLOTS:
         QCOMPARE(parser.feed(bytes, &used), HandshakeResponseParser::Result::Complete);
         QCOMPARE(parser.body().size(), MaxResponseBodyBytes);
         QVERIFY(parser.isBodyTruncated());
+    }
+
+    void boundsAreInclusive()
+    {
+        // a header line of exactly MaxHeaderLineBytes (without CRLF) and exactly MaxHeaderLines
+        // headers are accepted; one more byte or one more line is not
+        const QByteArray atLimit = "X: " + QByteArray(MaxHeaderLineBytes - 3, 'a') + "\r\n";
+        QCOMPARE(atLimit.size(), MaxHeaderLineBytes + 2);
+        HandshakeResponseParser lineOk;
+        qsizetype used = 0;
+        QCOMPARE(lineOk.feed(answer(atLimit), &used), HandshakeResponseParser::Result::Complete);
+        QCOMPARE(lineOk.header("x").size(), MaxHeaderLineBytes - 3);
+        HandshakeResponseParser lineTooLong;
+        QCOMPARE(lineTooLong.feed(answer("X: " + QByteArray(MaxHeaderLineBytes - 2, 'a') + "\r\n"), &used),
+                 HandshakeResponseParser::Result::Error);
+        QCOMPARE(lineTooLong.error(), ErrorDetail::HeaderLineTooLong);
+
+        QByteArray hundred("HTTP/1.1 101 Switching Protocols\r\n");
+        for (int i = 0; i < MaxHeaderLines; ++i)
+            hundred += "X-" + QByteArray::number(i) + ": 1\r\n";
+        HandshakeResponseParser linesOk;
+        QCOMPARE(linesOk.feed(QByteArray(hundred + "\r\n"), &used), HandshakeResponseParser::Result::Complete);
+        QCOMPARE(linesOk.headers().size(), MaxHeaderLines);
+        HandshakeResponseParser oneTooMany;
+        QCOMPARE(oneTooMany.feed(QByteArray(hundred + "X-last: 1\r\n\r\n"), &used), HandshakeResponseParser::Result::Error);
+        QCOMPARE(oneTooMany.error(), ErrorDetail::TooManyHeaders);
+    }
+
+    void headerTooLargeFedByteByByte()
+    {
+        // the total bound holds however the bytes arrive, and nothing beyond it is kept
+        QByteArray large("HTTP/1.1 101 OK\r\n");
+        for (int i = 0; i < 90; ++i)
+            large += "X-" + QByteArray::number(i) + ": " + QByteArray(1000, 'v') + "\r\n";
+        HandshakeResponseParser parser;
+        HandshakeResponseParser::Result result = HandshakeResponseParser::Result::NeedMore;
+        qsizetype fed = 0;
+        for (; fed < large.size() && result == HandshakeResponseParser::Result::NeedMore; ++fed) {
+            qsizetype used = 0;
+            result = parser.feed(QByteArrayView(large).sliced(fed, 1), &used);
+        }
+        QCOMPARE(result, HandshakeResponseParser::Result::Error);
+        QCOMPARE(parser.error(), ErrorDetail::HeaderTooLarge);
+        QVERIFY(parser.rawHeaders().size() <= MaxResponseHeaderBytes);
+        QVERIFY(fed <= MaxResponseHeaderBytes + 1);
+    }
+
+    void errorSticksUntilReset()
+    {
+        HandshakeResponseParser parser;
+        qsizetype used = -1;
+        QCOMPARE(parser.feed("SSH-2.0-OpenSSH\r\n", &used), HandshakeResponseParser::Result::Error);
+        QCOMPARE(parser.error(), ErrorDetail::MalformedStatusLine);
+        QCOMPARE(parser.feed(answer(), &used), HandshakeResponseParser::Result::Error);
+        QCOMPARE(parser.finishAtEndOfStream(), HandshakeResponseParser::Result::Error);
+        parser.reset();
+        QCOMPARE(parser.error(), ErrorDetail::None);
+        QCOMPARE(parser.feed(answer(), &used), HandshakeResponseParser::Result::Complete);
+        QCOMPARE(parser.validateUpgrade(SampleKey, {}, nullptr), ErrorDetail::None);
+    }
+
+    void statusLineAndHeadersAreKept()
+    {
+        // bare LF line ends are tolerated (RFC 7230 §3.5); headers stay in order, values trimmed
+        const QByteArray bytes("HTTP/1.1 101 Web Socket Protocol Handshake\nUpgrade:websocket\n"
+                               "Connection:   Upgrade  \nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n"
+                               "X-Empty:\nx-empty: second\n\n");
+        HandshakeResponseParser parser;
+        qsizetype used = 0;
+        QCOMPARE(parser.feed(bytes, &used), HandshakeResponseParser::Result::Complete);
+        QCOMPARE(used, bytes.size());
+        QVERIFY(parser.headersComplete());
+        QVERIFY(parser.isComplete());
+        QCOMPARE(parser.httpVersion(), QByteArray("HTTP/1.1"));
+        QCOMPARE(parser.statusCode(), 101);
+        QCOMPARE(parser.reasonPhrase(), QByteArray("Web Socket Protocol Handshake"));
+        QCOMPARE(parser.headers().size(), 5);
+        QCOMPARE(parser.headers().at(1).first, QByteArray("Connection"));
+        QCOMPARE(parser.headers().at(1).second, QByteArray("Upgrade"));
+        // an empty header value is present (not null); header() gives the first of repeated names
+        QVERIFY(!parser.header("X-EMPTY").isNull());
+        QVERIFY(parser.header("X-EMPTY").isEmpty());
+        QCOMPARE(parser.headerValues("x-empty"), (QList<QByteArray>{QByteArray(""), QByteArray("second")}));
+        QVERIFY(parser.header("Absent").isNull());
+        QCOMPARE(parser.rawHeaders(), bytes);
+        QCOMPARE(parser.validateUpgrade(SampleKey, {}, nullptr), ErrorDetail::None);
+    }
+
+    void refusalBodyLeavesWhatFollows()
+    {
+        // the body ends after Content-Length bytes: whatever follows is not consumed
+        const QByteArray head("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic\r\nContent-Length: 5\r\n\r\n");
+        const QByteArray bytes = head + "nope!" + "NEXT";
+        for (qsizetype split = 0; split <= bytes.size(); ++split) {
+            HandshakeResponseParser parser;
+            qsizetype consumed = 0;
+            QCOMPARE(feedSplit(parser, bytes, split, &consumed), HandshakeResponseParser::Result::Complete);
+            QCOMPARE(consumed, head.size() + 5);
+            QCOMPARE(parser.body(), QByteArray("nope!"));
+            QVERIFY(!parser.isBodyTruncated());
+            QCOMPARE(parser.rawHeaders(), head); // without the body
+        }
+    }
+
+    void refusalCutShortByTheEndOfTheStream()
+    {
+        HandshakeResponseParser parser;
+        qsizetype used = 0;
+        QCOMPARE(parser.feed("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100\r\n\r\nbusy", &used),
+                 HandshakeResponseParser::Result::NeedMore);
+        QVERIFY(parser.headersComplete());
+        QVERIFY(!parser.isComplete());
+        QCOMPARE(parser.finishAtEndOfStream(), HandshakeResponseParser::Result::Complete);
+        QCOMPARE(parser.body(), QByteArray("busy"));
+        QVERIFY(parser.isBodyTruncated()); // fewer bytes than Content-Length announced
+
+        // the end of the stream before the headers are complete is not an answer
+        HandshakeResponseParser early;
+        QCOMPARE(early.feed("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n", &used),
+                 HandshakeResponseParser::Result::NeedMore);
+        QVERIFY(early.finishAtEndOfStream() != HandshakeResponseParser::Result::Complete);
+    }
+
+    void largeBodyWithoutLengthIsTruncated()
+    {
+        HandshakeResponseParser parser;
+        qsizetype used = 0;
+        const QByteArray head("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+        QCOMPARE(parser.feed(QByteArray(head + QByteArray(MaxResponseBodyBytes, 'a')), &used),
+                 HandshakeResponseParser::Result::NeedMore); // exactly the limit: more may come
+        QCOMPARE(parser.feed("b", &used), HandshakeResponseParser::Result::Complete);
+        QCOMPARE(parser.body(), QByteArray(MaxResponseBodyBytes, 'a'));
+        QVERIFY(parser.isBodyTruncated());
+    }
+
+    void malformedStatusLines_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::newRow("empty line") << QByteArray("\r\n");
+        QTest::newRow("no status code") << QByteArray("HTTP/1.1\r\n");
+        QTest::newRow("two-digit status") << QByteArray("HTTP/1.1 10 Short\r\n");
+        QTest::newRow("four-digit status") << QByteArray("HTTP/1.1 1010 Long\r\n");
+        QTest::newRow("not HTTP") << QByteArray("ICY 200 OK\r\n");
+        QTest::newRow("HTTP/2 form") << QByteArray("HTTP/2 101 Switching\r\n");
+        QTest::newRow("lower-case http") << QByteArray("http/1.1 101 Switching\r\n");
+    }
+    void malformedStatusLines()
+    {
+        QFETCH(QByteArray, line);
+        HandshakeResponseParser parser;
+        qsizetype used = 0;
+        QCOMPARE(parser.feed(QByteArray(line + "Upgrade: websocket\r\n\r\n"), &used), HandshakeResponseParser::Result::Error);
+        QCOMPARE(parser.error(), ErrorDetail::MalformedStatusLine);
+    }
+
+    void http10StatusLineParsesButIsRefused()
+    {
+        // RFC 6455 §4.1: the answer must be HTTP/1.1; HTTP/1.0 is read (for the user) and refused
+        HandshakeResponseParser parser;
+        qsizetype used = 0;
+        QCOMPARE(parser.feed(QByteArray(answer()).replace("HTTP/1.1", "HTTP/1.0"), &used),
+                 HandshakeResponseParser::Result::Complete);
+        QCOMPARE(parser.httpVersion(), QByteArray("HTTP/1.0"));
+        QCOMPARE(parser.validateUpgrade(SampleKey, {}, nullptr), ErrorDetail::UnsupportedHttpVersion);
     }
 
     void headersWithoutBodyComplete()
