@@ -23,8 +23,8 @@ packages=(
     # build
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev libssl-dev zlib1g-dev
-    # run the workbench (platform plugins, a font)
-    qt6-qpa-plugins fonts-dejavu-core
+    # run the workbench (platform plugins, the SVG plugin for its icon, a font)
+    qt6-qpa-plugins libqt6svg6 fonts-dejavu-core
     # tests: real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI
     python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
 )
@@ -43,13 +43,20 @@ if ((${#missing[@]})); then
     fi
     say "installing ${#missing[@]} missing packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_log=$(mktemp)
+    if ! { apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+        tail -30 "$apt_log" >&2
+        say "apt-get failed (the output above is the end of $apt_log)"
+        exit 1
+    fi
+    rm -f "$apt_log"
 fi
 
 # --- build ----------------------------------------------------------------------------------
 cmake_args=(-S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# CI builds treat warnings as errors; set explicitly either way, as the cache would keep it
+if [[ ${CI:-} == true ]]; then cmake_args+=(-DWSW_WERROR=ON); else cmake_args+=(-DWSW_WERROR=OFF); fi
 say "configuring (build/)"
 cmake "${cmake_args[@]}" >build.log 2>&1 || { cat build.log >&2; say "configure failed (see build.log)"; exit 1; }
 say "building with 2 jobs"
@@ -62,7 +69,8 @@ fi
 # --- run ------------------------------------------------------------------------------------
 if [[ $mode == launch ]]; then
     if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} && -z ${QT_QPA_PLATFORM:-} ]]; then
-        say "no display (DISPLAY/WAYLAND_DISPLAY unset): run this from a desktop session, or under xvfb-run"
+        say "no display: neither DISPLAY nor WAYLAND_DISPLAY is set. Run this from a desktop session,"
+        say "or on a virtual screen: apt-get install xvfb && xvfb-run -a bash scripts/quickstart.sh launch"
         exit 1
     fi
     say "launching build/app/gui/wsworkbench"

@@ -15,8 +15,9 @@ namespace Wsw::Ui {
 
 /**
  * The first workbench window: connect to a URL, switch the message type live, send and see
- * messages with millisecond timestamps, ping with round-trip time, close. Errors show inline.
- * (The full workbench, with the Control editor, inspectors and statistics, comes later.)
+ * messages with millisecond timestamps, ping with round-trip time, close or drop. Errors show
+ * inline, never in a modal box. (The full workbench, with the Control editor, inspectors and
+ * statistics, comes later.)
  */
 class MainWindow final : public QMainWindow
 {
@@ -34,20 +35,25 @@ public:
 
 private:
     void onConnectClicked();
+    void onCloseClicked();
     void onSendClicked();
+    void onPingClicked();
     void onMessageTypeToggled();
+    void onConnected();
     void onMessageReceived(const MessageWebSocketMessageReceivedEventArgs &args);
+    void onPongReceived(std::chrono::milliseconds roundTrip);
     void onClosed(const WebSocketClosedEventArgs &args);
     void onError(const WebSocketError &error);
-    void onStateChanged(ConnectionState state);
-    /** The one place that decides what is enabled, from the engine's state. */
+    /** The one place that decides what is enabled and what the state label says, from the engine's state. */
     void updateEnabledState();
-    void appendLog(const QString &direction, const QString &text);
-    void showStatus(const QString &text, bool isError);
+    void appendLog(QStringView direction, const QString &text);
+    void showError(const QString &text);
+    void clearError();
 
     MessageWebSocket m_socket;
     QLineEdit *m_url;
     QPushButton *m_connectButton;
+    QPushButton *m_closeButton;
     QLabel *m_stateLabel;
     QToolButton *m_textButton;
     QToolButton *m_binaryButton;

@@ -3,21 +3,25 @@
 
 #include "mainwindow.h"
 
+using namespace Qt::Literals::StringLiterals;
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("WebSocket Workbench"));
-    QApplication::setOrganizationName(QStringLiteral("WebSocket Workbench"));
+    QApplication::setApplicationName(u"WebSocket Workbench"_s);
+    QApplication::setOrganizationName(u"WebSocket Workbench"_s);
+    QApplication::setWindowIcon(QIcon(u":/icons/wsworkbench.svg"_s));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("A workbench for testing WebSocket servers."));
+    parser.setApplicationDescription(u"A workbench for testing WebSocket servers."_s);
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("url"), QStringLiteral("Connects to this ws:// URL at start."), QStringLiteral("URL")});
+    const QCommandLineOption urlOption(u"url"_s, u"Connects to this ws:// URL at start."_s, u"URL"_s);
+    parser.addOption(urlOption);
     parser.process(app);
 
     Wsw::Ui::MainWindow window;
     window.show();
-    if (parser.isSet(QStringLiteral("url")))
-        window.connectTo(QUrl(parser.value(QStringLiteral("url"))));
+    if (parser.isSet(urlOption))
+        window.connectTo(QUrl(parser.value(urlOption)));
     return QApplication::exec();
 }

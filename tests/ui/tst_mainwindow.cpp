@@ -57,10 +57,16 @@ private Q_SLOTS:
         QCOMPARE(server.clientFrames().size(), framesBefore);
         QCOMPARE(message->text(), u"zz"_s); // kept for correcting: nothing is lost
 
-        window.socket().close(1000, {});
+        QPushButton *closeButton = nullptr;
+        for (QPushButton *b : window.findChildren<QPushButton *>())
+            if (b->text() == u"Close (1000)")
+                closeButton = b;
+        QVERIFY(closeButton && closeButton->isEnabled());
+        closeButton->click();
         QTRY_COMPARE_WITH_TIMEOUT(window.socket().state(), ConnectionState::Closed, 10000);
         QTRY_VERIFY(window.logText().contains(u"closed: code 1000, clean"));
         QVERIFY(!message->isEnabled()); // derived from the state
+        QVERIFY(!closeButton->isEnabled());
     }
 
     void refusedConnectionShowsTheError()
