@@ -116,7 +116,16 @@ void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint
     Opcode op = opcode;
     qsizetype pos = 0;
     do { // an empty message is one empty frame
-        const qsizetype n = std::min(step, payload.size() - pos);
+        qsizetype n = std::min(step, payload.size() - pos);
+        if (opcode == Opcode::Text && pos + n < payload.size()) {
+            // end text frames on a character boundary where the frame size allows: RFC 6455 lets a
+            // frame end anywhere, but some peers (Qt WebSockets) decode each frame on its own
+            qsizetype cut = n;
+            while (cut > 1 && n - cut < 3 && (quint8(payload[pos + cut]) & 0xC0) == 0x80)
+                --cut;
+            if ((quint8(payload[pos + cut]) & 0xC0) != 0x80)
+                n = cut;
+        }
         FrameFlags flags;
         flags.fin = pos + n == payload.size();
         const quint32 key = keys.nextMaskKey();

@@ -77,7 +77,8 @@ using FrameWrittenCallback = std::function<void(const FrameHeader &header)>;
 
 /**
  * Appends a whole message as frames of at most maxFrameBytes payload bytes each (0: one
- * frame), each masked with a fresh key from keys. An empty message is one empty frame.
+ * frame), each masked with a fresh key from keys. An empty message is one empty frame. Text
+ * frames end on a character boundary when the frame size leaves room (up to 3 bytes shorter).
  */
 void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
                    MaskKeySource &keys, const FrameWrittenCallback &onFrame = {});

@@ -215,6 +215,7 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_wroteThrough = false;
     m_unreportedWritten = 0;
     m_requestBytesUnwritten = 0;
+    m_writeFailed = false;
     m_lastWireIn = m_lastWireOut = 0;
     if (m_readBuffer.size() != ReadChunkBytes)
         m_readBuffer.resize(ReadChunkBytes);
@@ -533,6 +534,18 @@ void WebSocketConnection::flushNow()
     const OutboundQueue::FlushResult result = m_queue.flushTo(m_socket);
     // bytes the kernel took at once; Qt reports the ones it buffered through bytesWritten
     m_unreportedWritten += result.direct;
+    if (result.failed && !m_writeFailed) {
+        // a write to a reset connection: Qt drops the socket without disconnected(), so the
+        // loss is reported from here, from the event loop
+        m_writeFailed = true;
+        QMetaObject::invokeMethod(
+                this,
+                [this, socket = QPointer<QTcpSocket>(m_socket)] {
+                    if (socket && socket == m_socket)
+                        handlePeerGone();
+                },
+                Qt::QueuedConnection);
+    }
 }
 
 void WebSocketConnection::reportWritten()
@@ -761,7 +774,8 @@ void WebSocketConnection::handlePeerGone()
         }
         return;
     case ConnectionState::Closing:
-        if (m_closeSent && m_closeReceived) {
+        // clean only if our close frame could be written
+        if (m_closeSent && m_closeReceived && !m_writeFailed) {
             retireSocket(false);
             finish(ConnectionState::Closed, std::nullopt,
                    WebSocketClosedEventArgs(m_receivedCloseCode, m_receivedCloseReason, true));

@@ -129,6 +129,7 @@ private:
     qint64 m_unreportedWritten = 0;
     qint64 m_requestBytesUnwritten = 0; // of the upgrade request, left in Qt's buffer: not frame bytes
     bool m_closedPending = false;       // closed() of the connection that just ended is still to come
+    bool m_writeFailed = false;         // a write hit a dead connection: its loss is being reported
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
     Codec::InboundDecoder m_decoder;

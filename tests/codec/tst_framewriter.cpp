@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "codec/inbounddecoder.h"
+#include "codec/utf8validator.h"
 #include "framebuilder.h"
 #include "recordingsink.h"
 
@@ -269,6 +270,32 @@ private Q_SLOTS:
         QCOMPARE(sink.log[0], "text:" + text);
         QCOMPARE(sink.log[1], "binary:" + pattern(70000).toHex());
         QCOMPARE(sink.log[2], QByteArray("ping:p"));
+    }
+
+    void textFramesEndOnCharacterBoundaries()
+    {
+        // a 4-byte character every 5 bytes: 1000-byte cuts would land inside characters
+        const QByteArray text = QByteArray("x\xf0\x9f\x99\x82").repeated(2000);
+        for (int frameSize : {1000, 7, 4}) {
+            FixedKeys keys(1);
+            QByteArray wire;
+            appendMessage(wire, Opcode::Text, text, quint64(frameSize), keys);
+            QByteArray joined;
+            for (const ParsedFrame &f : takeFrames(wire)) {
+                QVERIFY(f.payload.size() <= frameSize);
+                QVERIFY(f.payload.size() > frameSize - 4);
+                if (!f.fin) // every frame but the last ends after a complete character
+                    QVERIFY2(Utf8Validator::isValidUtf8(f.payload), qPrintable(QString::number(frameSize)));
+                joined += f.payload;
+            }
+            QCOMPARE(joined, text);
+        }
+        // binary frames are cut exactly at the frame size
+        FixedKeys keys(1);
+        QByteArray wire;
+        appendMessage(wire, Opcode::Binary, text, 1000, keys);
+        for (const ParsedFrame &f : takeFrames(wire))
+            QCOMPARE(f.payload.size(), 1000);
     }
 
     void systemKeysVary()

@@ -69,6 +69,22 @@ void InteropServer::stop()
     m_process.waitForFinished(StopStepMs);
 }
 
+bool InteropServer::waitForLine(const QByteArray &line, std::chrono::milliseconds bound, QString *error)
+{
+    const QDeadlineTimer deadline(bound);
+    for (;;) {
+        while (m_process.canReadLine()) {
+            if (m_process.readLine().trimmed() == line)
+                return true;
+        }
+        if (m_process.state() != QProcess::Running || deadline.hasExpired()) {
+            *error = u"the server did not print \"%1\" within %2 ms"_s.arg(QString::fromUtf8(line)).arg(bound.count());
+            return false;
+        }
+        m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+}
+
 QUrl InteropServer::url(const QString &pathAndQuery) const
 {
     return QUrl(u"ws://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery));

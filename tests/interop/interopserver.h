@@ -30,6 +30,11 @@ public:
     bool start(const QString &program, const QStringList &arguments, const QProcessEnvironment &environment,
                std::chrono::milliseconds bound, QString *error);
     void stop();
+    /**
+     * Blocks (bounded) until the server prints `line` on stdout. It waits on the server's pipe
+     * only and runs no event loop, so the caller's sockets see nothing of the network meanwhile.
+     */
+    bool waitForLine(const QByteArray &line, std::chrono::milliseconds bound, QString *error);
 
     quint16 port() const { return m_port; }
     /** ws://127.0.0.1:<port><pathAndQuery> */

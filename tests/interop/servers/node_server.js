@@ -11,6 +11,7 @@
 //   /close?code=C&reason=R  closes right after the handshake with that code and reason
 //   /drop                   starts a 16 MiB binary message and drops TCP in the middle of it
 //   /big?size=N             sends one binary message of N bytes, then waits for the client
+//   /reset                  resets TCP (RST) right after the handshake, then prints "reset" on stdout
 //   /bogus-protocol         answers with Sec-WebSocket-Protocol: bogus, which the client did not offer
 // Subprotocols: "chat" and "superchat"; the first one the client offers that is supported wins.
 'use strict';
@@ -77,6 +78,10 @@ server.on('connection', (ws, request) => {
     case '/drop':
         ws._socket.write(partialBinaryFrame());
         ws._socket.destroy();
+        break;
+    case '/reset':
+        ws._socket.on('close', () => process.stdout.write('reset\n'));
+        ws._socket.resetAndDestroy(); // RST instead of FIN (Node 16.17 and later)
         break;
     case '/big':
         ws.send(Buffer.alloc(Number(url.searchParams.get('size'))), { binary: true });

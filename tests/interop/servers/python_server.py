@@ -11,12 +11,14 @@ Routes (path of the request URL), the same in node_server.js and qt_server.cpp:
   /close?code=C&reason=R  closes right after the handshake with that code and reason
   /drop                   starts a 16 MiB binary message and drops TCP in the middle of it
   /big?size=N             sends one binary message of N bytes, then waits for the client
+  /reset                  resets TCP (RST) right after the handshake, then prints "reset" on stdout
   /bogus-protocol         answers with Sec-WebSocket-Protocol: bogus, which the client did not offer
 Subprotocols: "chat" and "superchat"; the first one the client offers that is supported wins.
 """
 
 import asyncio
 import os
+import socket
 import struct
 import sys
 from urllib.parse import parse_qs, urlsplit
@@ -72,6 +74,13 @@ async def handler(ws):
     elif route == "/drop":
         ws.transport.write(partial_binary_frame())
         ws.transport.abort()
+    elif route == "/reset":
+        # SO_LINGER on with a zero timeout: closing sends RST instead of FIN
+        sock = ws.transport.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        ws.transport.abort()
+        await ws.wait_closed()  # the socket is closed once connection_lost has run
+        print("reset", flush=True)
     elif route == "/big":
         await ws.send(bytes(int(query["size"][0])))
         await drain(ws)

@@ -11,7 +11,8 @@
 //   /big?size=N             sends one binary message of N bytes, then waits for the client
 // Subprotocols: "chat" and "superchat" (QWebSocketServer::setSupportedSubprotocols, Qt 6.4).
 // There is no /bogus-protocol: QWebSocketServer only ever answers with a subprotocol the client
-// offered, so the tests skip that case for this server.
+// offered; and no /reset: QWebSocket gives no access to its socket to make close() send RST. The
+// tests skip those cases for this server.
 
 #include <unistd.h>
 
