@@ -1,0 +1,1577 @@
+#!/usr/bin/python3
+"""A fuzzing server that speaks the Autobahn|Testsuite fuzzingserver protocol, for client-mode self checks.
+
+It runs the project's own scripted re-creation of Autobahn|Testsuite sections 1-7 and 10 (client mode):
+every case is a small coroutine that writes frames -- well formed or deliberately malformed, whole or
+dripped in chunks -- to the client under test, records what the client sends back (messages, pings,
+pongs, its close frame, whether it closed TCP) and judges the result by Autobahn's rules.
+
+Standard library only (asyncio driving raw non-blocking sockets): a WebSocket library would refuse to
+write the malformed frames. Run it with Debian's /usr/bin/python3 (3.11). Every wait is bounded: a case
+ends at the latest --case-timeout seconds (plus its scripted waits) after it started.
+
+  fuzzingserver.py --port 0 --report report.json     prints "listening PORT" once it accepts connections
+  fuzzingserver.py --list                            prints the cases (number, id, description)
+
+Endpoints (the same as Autobahn's fuzzingserver):
+  /getCaseCount                       one text message: the number of cases, then close
+  /getCaseInfo?case=N                 one text message: {"id": "3.4", "description": "..."}, then close
+  /runCase?case=N&agent=A             runs case N (1-based) against the client
+  /getCaseStatus?case=N&agent=A       one text message: {"behavior": "OK"|"NON-STRICT"|...}, then close
+  /updateReports?agent=A              writes the JSON report (--report) and closes
+
+Verdicts (Autobahn's, for the client role; Autobahn judges messages and closing separately, this server
+reports the worse of the two as "behavior" and both in the report):
+  OK             the client did what the case expects
+  NON-STRICT     acceptable but not what a SHOULD asks for: e.g. a protocol error failed by dropping TCP
+                 without a close frame, or closing with a neighbouring code (1002 for invalid UTF-8),
+                 or detecting invalid UTF-8 only at the end of a frame instead of as soon as it arrives
+  INFORMATIONAL  behaviour the RFC leaves open (7.1.6's message order, 7.13.x's codes above 4999)
+  FAILED         anything else, including unmasked or malformed frames from the client
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import datetime
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Optional
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+SERVER_NAME = "wsw-fuzzingserver/1.0"
+
+OK = "OK"
+NON_STRICT = "NON-STRICT"
+INFORMATIONAL = "INFORMATIONAL"
+UNIMPLEMENTED = "UNIMPLEMENTED"
+FAILED = "FAILED"
+_RANK = {OK: 0, INFORMATIONAL: 0, NON_STRICT: 1, FAILED: 2}
+
+# Close codes
+NORMAL = 1000
+GOING_AWAY = 1001
+PROTOCOL_ERROR = 1002
+INVALID_PAYLOAD = 1007
+
+# What a client may put on the wire in a close frame (RFC 6455 7.4, IANA registry: 1012-1014 registered).
+def valid_wire_close_code(code: int) -> bool:
+    return code in (1000, 1001, 1002, 1003) or 1007 <= code <= 1014 or 3000 <= code <= 4999
+
+
+MAX_CLIENT_MESSAGE = 64 * 1024 * 1024
+CLOSE_HANDSHAKE_TIMEOUT = 2.0   # after the server's initiating close frame, wait this long for the reply
+CHOP_DELAY = 0.001              # between chops of a chopped frame
+SYNC_DELAY = 0.005              # after each frame sent with sync=True (frame-wise chops)
+
+OPEN, CLOSING, CLOSED = "OPEN", "CLOSING", "CLOSED"
+
+
+def now() -> float:
+    return time.monotonic()
+
+
+def build_frame(opcode: int, payload: bytes = b"", fin: bool = True, rsv: int = 0,
+                length: Optional[int] = None) -> bytes:
+    """An unmasked server frame; `length` overrides the header's payload length (for chopped frames)."""
+    n = len(payload) if length is None else length
+    b0 = (0x80 if fin else 0) | ((rsv & 7) << 4) | (opcode & 0x0F)
+    if n < 126:
+        header = bytes([b0, n])
+    elif n < 65536:
+        header = bytes([b0, 126]) + struct.pack("!H", n)
+    else:
+        header = bytes([b0, 127]) + struct.pack("!Q", n)
+    return header + payload
+
+
+def close_payload(code: Optional[int], reason: bytes = b"") -> bytes:
+    return (struct.pack("!H", code) if code is not None else b"") + reason
+
+
+def show(data: bytes, limit: int = 48) -> str:
+    """Short printable form of a payload for the report."""
+    if len(data) <= limit:
+        try:
+            text = data.decode("utf-8")
+            if text.isprintable():
+                return repr(text)
+        except UnicodeDecodeError:
+            pass
+        return "0x" + data.hex()
+    digest = hashlib.sha1(data).hexdigest()[:12]
+    return "%d octets 0x%s... sha1 %s" % (len(data), data[:16].hex(), digest)
+
+
+def show_event(event: tuple) -> str:
+    if event[0] == "message":
+        return "%s message %s" % ("binary" if event[2] else "text", show(event[1]))
+    if event[0] in ("ping", "pong"):
+        return "%s %s" % (event[0], show(event[1]))
+    return " ".join(str(x) for x in event)
+
+
+# ----------------------------------------------------------------------------------------------------
+# One WebSocket connection (server side) that records everything the client does.
+
+
+class ConnectionGone(Exception):
+    """The client's side of the TCP connection ended (EOF or reset) while reading."""
+
+
+class Conn:
+    """A non-blocking socket driven by the event loop (loop.sock_recv / loop.sock_sendall).
+
+    Not asyncio streams: a stream transport that fails to write (the client already reset the connection)
+    throws away whatever the client sent that was not yet read -- typically its close frame. Here a failed
+    write only stops writing; reading goes on until the kernel has handed over everything the client sent.
+    """
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.loop = asyncio.get_running_loop()
+        self.buf = bytearray()
+        self.reset = False           # reading ended with ECONNRESET
+        self.write_error: Optional[str] = None
+        self.shut = False
+        sock.setblocking(False)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+    async def _fill(self) -> None:
+        try:
+            data = await self.loop.sock_recv(self.sock, 256 * 1024)
+        except ConnectionResetError:
+            self.reset = True
+            raise ConnectionGone("reset")
+        except OSError as e:
+            raise ConnectionGone(str(e))
+        if not data:
+            raise ConnectionGone("eof")
+        self.buf += data
+
+    async def read_exactly(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            await self._fill()
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    async def read_until(self, separator: bytes, limit: int) -> bytes:
+        while True:
+            i = self.buf.find(separator)
+            if i >= 0:
+                out = bytes(self.buf[:i + len(separator)])
+                del self.buf[:i + len(separator)]
+                return out
+            if len(self.buf) > limit:
+                raise HandshakeError("431 Request Header Fields Too Large", "request head too large")
+            await self._fill()
+
+    async def send_all(self, data: bytes) -> bool:
+        if self.write_error is not None or self.shut:
+            return False
+        try:
+            await self.loop.sock_sendall(self.sock, data)
+            return True
+        except OSError as e:
+            self.write_error = e.strerror or str(e)
+            return False
+
+    def shutdown(self, abort: bool = False) -> None:
+        """Ends the TCP connection: FIN after what was written, or a reset (abort)."""
+        if self.shut:
+            return
+        self.shut = True
+        try:
+            if abort:
+                self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.sock.shutdown(socket.SHUT_RD)
+            else:
+                self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.shutdown()
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+class Peer:
+    def __init__(self, conn: Conn):
+        self.conn = conn
+        self.state = OPEN
+        self.opened_at = now()
+        self.closed = asyncio.Event()
+        self.on_event: Optional[Callable[[tuple], None]] = None
+        self.events: list[tuple] = []
+        self.timeline: list[tuple[float, str]] = []
+        self.violations: list[str] = []
+        self.client_close: Optional[tuple[Optional[int], bytes]] = None   # (code, reason) of the client's close
+        self.server_close_sent = False
+        self.closed_by_server = False     # the server sent the first close frame (Autobahn's closedByMe)
+        self.dropped_by_server = False    # the server closed TCP
+        self.dropped_by_client = False    # the client closed TCP (EOF/reset) before the server did
+        self.client_reset = False         # ... with a TCP reset (it closed its socket with unread data)
+        self.drop_reason = ""
+        self.killed = False               # the case's kill timer (or the hard timeout) had to end it
+        self._close_timer: Optional[asyncio.TimerHandle] = None
+        self._frag_opcode: Optional[int] = None
+        self._frag_data = bytearray()
+        self._reader_task: Optional[asyncio.Task] = None
+        # everything goes out through one queue, in order, written by one task
+        self._wbuf = bytearray()
+        self._queued = 0
+        self._sent = 0
+        self._wcond = asyncio.Condition()
+        self._wake = asyncio.Event()
+        self._writer_task = asyncio.create_task(self._write_loop())
+        self._shutdown_task: Optional[asyncio.Task] = None
+
+    # -- log
+
+    def note(self, text: str) -> None:
+        self.timeline.append((round(now() - self.opened_at, 4), text))
+
+    # -- sending
+
+    def _write(self, data: bytes) -> bool:
+        if self.state == CLOSED or self.conn.write_error is not None:
+            return False
+        self._wbuf += data
+        self._queued += len(data)
+        self._wake.set()
+        return True
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._wbuf:
+                chunk = bytes(self._wbuf)
+                self._wbuf.clear()
+                if not await self.conn.send_all(chunk):
+                    self.note("write failed: %s" % self.conn.write_error)
+                    self._wbuf.clear()
+                    break
+                self._sent += len(chunk)
+            async with self._wcond:
+                self._wcond.notify_all()
+
+    async def flush(self) -> None:
+        """Waits until everything written so far went to the kernel (or writing became impossible)."""
+        target = self._queued
+        async with self._wcond:
+            await self._wcond.wait_for(lambda: self._sent >= target or self.conn.write_error is not None
+                                       or self.conn.shut)
+
+    async def send_raw(self, data: bytes, chop: Optional[int] = None, sync: bool = False) -> None:
+        if chop:
+            for i in range(0, len(data), chop):
+                if not self._write(data[i:i + chop]):
+                    return
+                await self.flush()
+                await asyncio.sleep(CHOP_DELAY)
+        else:
+            if not self._write(data):
+                return
+            await self.flush()
+        if sync:
+            await asyncio.sleep(SYNC_DELAY)
+
+    async def send_frame(self, opcode: int, payload: bytes = b"", fin: bool = True, rsv: int = 0,
+                         chop: Optional[int] = None, sync: bool = False, length: Optional[int] = None) -> None:
+        self.note("tx frame opcode=%d fin=%d rsv=%d len=%d%s%s%s" % (
+            opcode, fin, rsv, len(payload) if length is None else length,
+            " chop=%d" % chop if chop else "", " sync" if sync else "",
+            " (not sent: connection closed)" if self.state == CLOSED or self.conn.write_error else ""))
+        await self.send_raw(build_frame(opcode, payload, fin, rsv, length), chop, sync)
+
+    def send_close_frame(self, code: Optional[int] = None, reason: bytes = b"", is_reply: bool = False) -> bool:
+        """Autobahn's sendCloseFrame: only in OPEN; starts (or answers) the closing handshake."""
+        if self.state != OPEN:
+            return False
+        self.state = CLOSING
+        self.server_close_sent = True
+        if not is_reply:
+            self.closed_by_server = True
+            self._close_timer = asyncio.get_running_loop().call_later(
+                CLOSE_HANDSHAKE_TIMEOUT, self.drop, "no close frame from the client within %.1f s" % CLOSE_HANDSHAKE_TIMEOUT)
+        self.note("tx close %s%s" % (show(close_payload(code, reason)), " (reply)" if is_reply else ""))
+        self._write(build_frame(0x8, close_payload(code, reason)))
+        return True
+
+    def fail(self, code: int, reason: str) -> None:
+        """Autobahn's failConnection with failByDrop=False: close frame in OPEN, drop in CLOSING."""
+        if self.state == OPEN:
+            self.send_close_frame(code, reason.encode()[:123])
+        elif self.state == CLOSING:
+            self.drop(reason)
+
+    def drop(self, reason: str, abort: bool = False) -> None:
+        """The server closes TCP: after what is queued (our close frame) went out, or at once (abort)."""
+        if self.state == CLOSED:
+            return
+        self.state = CLOSED
+        self.dropped_by_server = True
+        self.drop_reason = reason
+        self.note("server closes TCP: " + reason)
+        if self._close_timer:
+            self._close_timer.cancel()
+        if self._reader_task and self._reader_task is not asyncio.current_task():
+            self._reader_task.cancel()
+        self._end_tcp(abort)
+        self.closed.set()
+
+    def _end_tcp(self, abort: bool) -> None:
+        async def run() -> None:
+            if not abort:
+                try:
+                    await asyncio.wait_for(self.flush(), 2)
+                except asyncio.TimeoutError:
+                    pass
+            self.conn.shutdown(abort)
+            async with self._wcond:
+                self._wcond.notify_all()
+        if self._shutdown_task is None:
+            self._shutdown_task = asyncio.create_task(run())
+
+    async def finish(self) -> None:
+        """After the connection ended: lets the last bytes go out, then stops the helper tasks."""
+        if self._shutdown_task is None:
+            self._end_tcp(False)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._shutdown_task), 3)
+        except asyncio.TimeoutError:
+            self.conn.shutdown(True)
+        for task in (self._writer_task, self._reader_task):
+            if task and not task.done():
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+
+    # -- receiving
+
+    def start_reading(self) -> None:
+        self._reader_task = asyncio.create_task(self._read_loop())
+
+    def _violation(self, text: str) -> None:
+        self.violations.append(text)
+        self.note("client protocol violation: " + text)
+        if self.state == OPEN:
+            self.send_close_frame(PROTOCOL_ERROR, text.encode()[:123])
+        self.drop("protocol violation by the client")
+
+    def _record(self, event: tuple) -> None:
+        self.events.append(event)
+        self.note("rx " + show_event(event))
+        if self.on_event:
+            self.on_event(event)
+
+    async def _read_loop(self) -> None:
+        try:
+            while self.state != CLOSED:
+                if not await self._read_frame():
+                    break
+        except ConnectionGone:
+            pass
+        except asyncio.CancelledError:
+            return
+        if self.state != CLOSED:
+            self.state = CLOSED
+            self.dropped_by_client = True
+            self.client_reset = self.conn.reset
+            self.note("client reset TCP (RST)" if self.client_reset else "client closed TCP")
+            if self._close_timer:
+                self._close_timer.cancel()
+            self._end_tcp(False)
+            self.closed.set()
+
+    async def _read_frame(self) -> bool:
+        head = await self.conn.read_exactly(2)
+        fin = bool(head[0] & 0x80)
+        rsv = (head[0] >> 4) & 7
+        opcode = head[0] & 0x0F
+        masked = bool(head[1] & 0x80)
+        n = head[1] & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", await self.conn.read_exactly(2))[0]
+        elif n == 127:
+            n = struct.unpack("!Q", await self.conn.read_exactly(8))[0]
+            if n >> 63:
+                self._violation("64-bit payload length with the most significant bit set")
+                return False
+        if not masked:
+            self._violation("unmasked frame from the client (opcode %d)" % opcode)
+            return False
+        if n > MAX_CLIENT_MESSAGE:
+            self._violation("frame of %d octets from the client" % n)
+            return False
+        key = await self.conn.read_exactly(4)
+        data = await self.conn.read_exactly(n)
+        if n:
+            mask = (key * (n // 4 + 1))[:n]
+            data = (int.from_bytes(data, "big") ^ int.from_bytes(mask, "big")).to_bytes(n, "big")
+        if self.client_close is not None:
+            self._violation("frame (opcode %d) after the client's close frame" % opcode)
+            return False
+        if rsv:
+            self._violation("RSV bits %d set by the client" % rsv)
+            return False
+        if opcode >= 8:
+            if not fin:
+                self._violation("fragmented control frame from the client")
+                return False
+            if n > 125:
+                self._violation("control frame of %d octets from the client" % n)
+                return False
+            if opcode == 0x8:
+                return self._on_close(data)
+            if opcode == 0x9:
+                self._record(("ping", data))
+                if self.state == OPEN:
+                    self._write(build_frame(0xA, data))
+                return True
+            if opcode == 0xA:
+                self._record(("pong", data))
+                return True
+            self._violation("reserved control opcode %d from the client" % opcode)
+            return False
+        if opcode in (0x1, 0x2):
+            if self._frag_opcode is not None:
+                self._violation("new data frame inside a fragmented message from the client")
+                return False
+            self._frag_opcode = opcode
+            self._frag_data = bytearray()
+        elif opcode == 0x0:
+            if self._frag_opcode is None:
+                self._violation("continuation frame without a message from the client")
+                return False
+        else:
+            self._violation("reserved data opcode %d from the client" % opcode)
+            return False
+        self._frag_data += data
+        if len(self._frag_data) > MAX_CLIENT_MESSAGE:
+            self._violation("message of more than %d octets from the client" % MAX_CLIENT_MESSAGE)
+            return False
+        if fin:
+            message = bytes(self._frag_data)
+            binary = self._frag_opcode == 0x2
+            self._frag_opcode = None
+            self._frag_data = bytearray()
+            if not binary:
+                try:
+                    message.decode("utf-8")
+                except UnicodeDecodeError:
+                    self._violation("text message with invalid UTF-8 from the client")
+                    return False
+            self._record(("message", message, binary))
+        return True
+
+    def _on_close(self, data: bytes) -> bool:
+        if len(data) == 1:
+            self.client_close = (None, data)
+            self._violation("close frame with a 1-octet payload from the client")
+            return False
+        code = struct.unpack("!H", data[:2])[0] if len(data) >= 2 else None
+        reason = data[2:]
+        self.client_close = (code, reason)
+        self.note("rx close %s" % (("code %d reason %s" % (code, show(reason))) if code is not None else "(empty)"))
+        if code is not None and not valid_wire_close_code(code):
+            self._violation("close code %d from the client is not valid on the wire" % code)
+            return False
+        try:
+            reason.decode("utf-8")
+        except UnicodeDecodeError:
+            self._violation("close reason with invalid UTF-8 from the client")
+            return False
+        if self.state == OPEN:
+            # the client started the closing handshake: answer (echoing its code) and close TCP
+            self.send_close_frame(code, b"", is_reply=True)
+            self.drop("closing handshake complete (client initiated)")
+        else:
+            self.drop("closing handshake complete")
+        return False
+
+    @property
+    def was_clean(self) -> bool:
+        return self.client_close is not None and self.server_close_sent and not self.violations
+
+
+# ----------------------------------------------------------------------------------------------------
+# Cases
+
+
+Script = Callable[["Ctx"], Awaitable[None]]
+
+
+@dataclass
+class Case:
+    id: str
+    description: str
+    expectation: str
+    script: Script
+    expected: dict                        # verdict -> exact list of events
+    by_server: bool                       # Autobahn's expectedClose["closedByMe"]
+    codes: list                           # acceptable close codes from the client (OK)
+    require_clean: bool
+    alt_codes: list = field(default_factory=list)   # acceptable but not preferred codes (NON-STRICT)
+    suppress_close: bool = False          # don't close automatically once the expected events arrived
+    wrong_endpoint_fatal: bool = False
+    informational: bool = False           # 7.1.6: the message outcome is reported, not judged
+    undefined_by_spec: bool = False       # 7.13.x: OK when failed with 1002, INFORMATIONAL otherwise
+    extra_time: float = 0.0               # scripted waits, added to the hard per-case timeout
+
+
+class Ctx:
+    """What a case script sees: the connection plus Autobahn-style timers."""
+
+    def __init__(self, peer: Peer, case: Case):
+        self.peer = peer
+        self.case = case
+        self.received: list[tuple] = []
+        self._timers: list[asyncio.TimerHandle] = []
+        peer.on_event = self._on_event
+
+    def _on_event(self, event: tuple) -> None:
+        self.received.append(event)
+        self._finish_when_done()
+
+    def _finish_when_done(self) -> None:
+        for exp in self.case.expected.values():
+            if self.received != exp:
+                return
+        if self.case.by_server and not self.case.suppress_close:
+            self.peer.send_close_frame(self.case.codes[0])
+
+    @property
+    def open(self) -> bool:
+        return self.peer.state == OPEN
+
+    async def frame(self, opcode: int, payload: bytes = b"", fin: bool = True, rsv: int = 0,
+                    chop: Optional[int] = None, sync: bool = False, length: Optional[int] = None) -> None:
+        await self.peer.send_frame(opcode, payload, fin, rsv, chop, sync, length)
+
+    async def message(self, payload: bytes, binary: bool = False, fragment_size: Optional[int] = None) -> None:
+        opcode = 0x2 if binary else 0x1
+        if not fragment_size or len(payload) <= fragment_size:
+            await self.frame(opcode, payload)
+            return
+        pieces = [payload[i:i + fragment_size] for i in range(0, len(payload), fragment_size)]
+        frames = b"".join(build_frame(opcode if i == 0 else 0x0, p, fin=(i == len(pieces) - 1))
+                          for i, p in enumerate(pieces))
+        self.peer.note("tx %s message of %d octets in %d frames of %d" % (
+            "binary" if binary else "text", len(payload), len(pieces), fragment_size))
+        await self.peer.send_raw(frames)
+
+    async def raw(self, data: bytes, note: str) -> None:
+        self.peer.note("tx raw " + note)
+        await self.peer.send_raw(data)
+
+    def close(self, code: Optional[int] = NORMAL, reason: bytes = b"") -> None:
+        self.peer.send_close_frame(code, reason)
+
+    async def sleep(self, seconds: float) -> bool:
+        """Waits; True when the connection is still open afterwards (Autobahn's continueLater)."""
+        self.peer.note("wait %.1f s" % seconds)
+        await asyncio.sleep(seconds)
+        return self.open
+
+    def _later(self, seconds: float, fn: Callable[[], None]) -> None:
+        self._timers.append(asyncio.get_running_loop().call_later(seconds, fn))
+
+    def kill_after(self, seconds: float) -> None:
+        def kill() -> None:
+            if self.peer.state != CLOSED:
+                self.peer.killed = True
+                self.peer.note("kill timer (%.1f s) expired" % seconds)
+                self.peer.fail(GOING_AWAY, "case timed out")
+        self._later(seconds, kill)
+
+    def close_after(self, seconds: float) -> None:
+        def close() -> None:
+            if self.peer.state == OPEN:
+                self.peer.note("close timer (%.1f s) expired" % seconds)
+                self.close(NORMAL)
+        self._later(seconds, close)
+
+    def cancel_timers(self) -> None:
+        for t in self._timers:
+            t.cancel()
+
+
+CASES: list[Case] = []
+
+
+def add(id: str, description: str, expectation: str, script: Script, expected: dict, *, by_server: bool,
+        codes: list, require_clean: bool, **kw) -> None:
+    CASES.append(Case(id, description, expectation, script, expected, by_server, codes, require_clean, **kw))
+
+
+def add_echo(id: str, description: str, script: Script, events: list, expectation: str = "",
+             **kw) -> None:
+    """A case whose events must come back exactly, then a clean close with 1000 started by the server."""
+    add(id, description, expectation or "Receive " + ", ".join(show_event(e) for e in events[:3]) +
+        (" ..." if len(events) > 3 else "") + "; clean close with normal code.",
+        script, {OK: events}, by_server=True, codes=[NORMAL], require_clean=True, **kw)
+
+
+def add_fail(id: str, description: str, script: Script, ok: list = None, non_strict: Optional[list] = None,
+             code: int = PROTOCOL_ERROR, expectation: str = "", **kw) -> None:
+    """A case where the client must fail the connection (close with `code`)."""
+    expected = {OK: ok or []}
+    if non_strict is not None:
+        expected[NON_STRICT] = non_strict
+    if code == INVALID_PAYLOAD:
+        kw.setdefault("alt_codes", [PROTOCOL_ERROR])
+        kw.setdefault("wrong_endpoint_fatal", True)
+    add(id, description, expectation or "The client fails the connection (close code %d)." % code,
+        script, expected, by_server=False, codes=[code], require_clean=False, **kw)
+
+
+def text(n: int) -> bytes:
+    return b"*" * n
+
+
+def binary(n: int) -> bytes:
+    return b"\xfe" * n
+
+
+HELLO = b"Hello, world!"
+
+# -- section 1: framing, text and binary messages
+
+
+def _section1() -> None:
+    lengths = [0, 125, 126, 127, 128, 65535, 65536]
+    for kind, opcode, make, sec in (("text", 0x1, text, "1.1"), ("binary", 0x2, binary, "1.2")):
+        for i, n in enumerate(lengths, 1):
+            def script(ctx: Ctx, n=n, opcode=opcode, make=make) -> Awaitable[None]:
+                async def run() -> None:
+                    await ctx.frame(opcode, make(n))
+                    ctx.kill_after(4 if n > 128 else 1)
+                return run()
+            add_echo("%s.%d" % (sec, i), "Send %s message with payload of length %d." % (kind, n), script,
+                     [("message", make(n), opcode == 0x2)])
+
+        def chopped(ctx: Ctx, opcode=opcode, make=make) -> Awaitable[None]:
+            async def run() -> None:
+                await ctx.frame(opcode, make(65536), chop=997)
+                ctx.kill_after(4)
+            return run()
+        add_echo("%s.8" % sec, "Send %s message with payload of length 65536, sent in chops of 997 octets." % kind,
+                 chopped, [("message", make(65536), opcode == 0x2)])
+
+
+# -- section 2: pings and pongs
+
+
+def _section2() -> None:
+    def ping_case(id, desc, payload, chop=None, close_after=1.0):
+        async def script(ctx: Ctx) -> None:
+            await ctx.frame(0x9, payload, chop=chop)
+            ctx.close_after(close_after)
+        add_echo(id, desc, script, [("pong", payload)],
+                 "Pong with the ping's payload echoed; clean close with normal code.")
+
+    ping_case("2.1", "Send ping without payload.", b"")
+    ping_case("2.2", "Send ping with small text payload.", HELLO)
+    ping_case("2.3", "Send ping with small binary (non UTF-8) payload.", b"\x00\xff\xfe\xfd\xfc\xfb\x00\xff")
+    ping_case("2.4", "Send ping with binary payload of 125 octets.", binary(125))
+
+    async def s2_5(ctx: Ctx) -> None:
+        await ctx.frame(0x9, binary(126))
+        ctx.kill_after(1)
+    add_fail("2.5", "Send ping with binary payload of 126 octets.", s2_5,
+             expectation="The connection is failed immediately (1002), since control frames may carry at most "
+                         "125 octets.")
+
+    ping_case("2.6", "Send ping with binary payload of 125 octets, sent in octet-wise chops.", binary(125),
+              chop=1, close_after=2.0)
+
+    def unsolicited(id, desc, payload):
+        async def script(ctx: Ctx) -> None:
+            await ctx.frame(0xA, payload)
+            ctx.close(NORMAL)
+            ctx.close_after(1)
+        add(id, desc, "Nothing in reply to the pong; clean close with normal code.", script, {OK: []},
+            by_server=True, codes=[NORMAL], require_clean=True)
+
+    unsolicited("2.7", "Send unsolicited pong without payload.", b"")
+    unsolicited("2.8", "Send unsolicited pong with payload.", b"unsolicited pong payload")
+
+    async def s2_9(ctx: Ctx) -> None:
+        await ctx.frame(0xA, b"unsolicited pong payload")
+        await ctx.frame(0x9, b"ping payload")
+        ctx.close_after(1)
+    add_echo("2.9", "Send unsolicited pong with payload, then ping with payload.", s2_9, [("pong", b"ping payload")],
+             "Nothing in reply to the pong, a pong echoing the ping's payload; clean close with normal code.")
+
+    for id, chop in (("2.10", None), ("2.11", 1)):
+        async def script(ctx: Ctx, chop=chop) -> None:
+            for i in range(10):
+                await ctx.frame(0x9, b"payload-%d" % i, chop=chop)
+            ctx.close_after(3)
+        add_echo(id, "Send 10 pings with payload%s." % (", sent in octet-wise chops" if chop else ""), script,
+                 [("pong", b"payload-%d" % i) for i in range(10)],
+                 "Pongs for all ten pings, in order; clean close with normal code.")
+
+
+# -- section 3: reserved bits
+
+
+def _section3() -> None:
+    async def s3_1(ctx: Ctx) -> None:
+        await ctx.frame(0x1, HELLO, rsv=1)
+        ctx.kill_after(1)
+    add_fail("3.1", "Send small text message with RSV = 1.", s3_1)
+
+    for id, rsv, mode in (("3.2", 2, None), ("3.3", 3, "sync"), ("3.4", 4, "chop")):
+        async def script(ctx: Ctx, rsv=rsv, mode=mode) -> None:
+            chop = 1 if mode == "chop" else None
+            sync = mode == "sync"
+            await ctx.frame(0x1, HELLO, chop=chop, sync=sync)
+            await ctx.frame(0x1, HELLO, rsv=rsv, chop=chop, sync=sync)
+            await ctx.frame(0x9, b"", chop=chop, sync=sync)
+            ctx.kill_after(1)
+        how = {None: "", "sync": " Octets are sent in frame-wise chops.",
+               "chop": " Octets are sent in octet-wise chops."}[mode]
+        add_fail(id, "Send small text message, then again with RSV = %d, then ping.%s" % (rsv, how), script,
+                 ok=[("message", HELLO, False)], non_strict=[],
+                 expectation="Echo of the first message, then the connection is failed (1002); no pong.")
+
+    async def s3_5(ctx: Ctx) -> None:
+        await ctx.frame(0x2, b"\x00\xff\xfe\xfd\xfc\xfb\x00\xff", rsv=5)
+        ctx.kill_after(1)
+    add_fail("3.5", "Send small binary message with RSV = 5.", s3_5)
+
+    async def s3_6(ctx: Ctx) -> None:
+        await ctx.frame(0x9, HELLO, rsv=6)
+        ctx.kill_after(1)
+    add_fail("3.6", "Send ping with RSV = 6.", s3_6)
+
+    async def s3_7(ctx: Ctx) -> None:
+        await ctx.frame(0x8, b"", rsv=7)
+        ctx.kill_after(1)
+    add_fail("3.7", "Send close with RSV = 7.", s3_7)
+
+
+# -- section 4: reserved opcodes
+
+
+def _section4() -> None:
+    def single(id, opcode, payload):
+        async def script(ctx: Ctx) -> None:
+            await ctx.frame(opcode, payload)
+            ctx.kill_after(1)
+        add_fail(id, "Send frame with reserved %s opcode = %d%s." % (
+            "control" if opcode >= 8 else "non-control", opcode, " and non-empty payload" if payload else ""), script)
+
+    def after_message(id, opcode, payload, chop):
+        async def script(ctx: Ctx) -> None:
+            await ctx.frame(0x1, HELLO, chop=chop)
+            await ctx.frame(opcode, payload, chop=chop)
+            await ctx.frame(0x9, b"", chop=chop)
+            ctx.kill_after(1)
+        add_fail(id, "Send small text message, then frame with reserved %s opcode = %d%s, then ping%s." % (
+            "control" if opcode >= 8 else "non-control", opcode, " and non-empty payload" if payload else "",
+            " (octet-wise chops)" if chop else ""), script,
+            ok=[("message", HELLO, False)], non_strict=[],
+            expectation="Echo of the first message, then the connection is failed (1002); no pong.")
+
+    for base, ops in (("4.1", (3, 4, 5, 6, 7)), ("4.2", (11, 12, 13, 14, 15))):
+        single(base + ".1", ops[0], b"")
+        single(base + ".2", ops[1], b"reserved opcode payload")
+        after_message(base + ".3", ops[2], b"", None)
+        after_message(base + ".4", ops[3], HELLO, None)
+        after_message(base + ".5", ops[4], HELLO, 1)
+
+
+# -- section 5: fragmentation
+
+
+def _section5() -> None:
+    def fail_frames(id, desc, frames, mode=None, ok=None, non_strict=None):
+        async def script(ctx: Ctx) -> None:
+            for opcode, fin, payload in frames:
+                await ctx.frame(opcode, payload, fin=fin, chop=1 if mode == "chop" else None, sync=mode == "sync")
+            ctx.kill_after(1)
+        add_fail(id, desc, script, ok=ok, non_strict=non_strict)
+
+    fail_frames("5.1", "Send ping fragmented into 2 fragments.", [(0x9, False, b"fragment1"), (0x0, True, b"fragment2")])
+    fail_frames("5.2", "Send pong fragmented into 2 fragments.", [(0xA, False, b"fragment1"), (0x0, True, b"fragment2")])
+
+    modes = [(None, ""), ("sync", ", octets sent in frame-wise chops"), ("chop", ", octets sent in octet-wise chops")]
+    for n, (mode, how) in enumerate(modes, 3):
+        async def script(ctx: Ctx, mode=mode) -> None:
+            for opcode, fin, payload in ((0x1, False, b"fragment1"), (0x0, True, b"fragment2")):
+                await ctx.frame(opcode, payload, fin=fin, chop=1 if mode == "chop" else None, sync=mode == "sync")
+            ctx.close_after(1)
+        add_echo("5.%d" % n, "Send text message fragmented into 2 fragments%s." % how, script,
+                 [("message", b"fragment1fragment2", False)])
+    for n, (mode, how) in enumerate(modes, 6):
+        async def script(ctx: Ctx, mode=mode) -> None:
+            for opcode, fin, payload in ((0x1, False, b"fragment1"), (0x9, True, b"ping payload"),
+                                         (0x0, True, b"fragment2")):
+                await ctx.frame(opcode, payload, fin=fin, chop=1 if mode == "chop" else None, sync=mode == "sync")
+            ctx.close_after(1)
+        add_echo("5.%d" % n, "Send text message fragmented into 2 fragments, one ping with payload in between%s." % how,
+                 script, [("pong", b"ping payload"), ("message", b"fragment1fragment2", False)],
+                 "The pong (before the echo), then the whole message echoed; clean close with normal code.")
+    for n, (mode, how) in enumerate(modes, 9):
+        fail_frames("5.%d" % n, "Send continuation frame with FIN = true where there is nothing to continue, then a "
+                    "text message%s." % (how or ", in one chop"),
+                    [(0x0, True, b"non-continuation payload"), (0x1, True, HELLO)], mode)
+    for n, (mode, how) in enumerate(modes, 12):
+        fail_frames("5.%d" % n, "Send continuation frame with FIN = false where there is nothing to continue, then "
+                    "a text message%s." % (how or ", in one chop"),
+                    [(0x0, False, b"non-continuation payload"), (0x1, True, HELLO)], mode)
+    fail_frames("5.15", "Send text message fragmented into 2 fragments, then continuation frame with FIN = false where "
+                "there is nothing to continue, then a text message, all in one chop.",
+                [(0x1, False, b"fragment1"), (0x0, True, b"fragment2"), (0x0, False, b"fragment3"),
+                 (0x1, True, b"fragment4")], ok=[("message", b"fragment1fragment2", False)], non_strict=[])
+    fail_frames("5.16", "Repeated 2x: continuation frame with FIN = false (nothing to continue), then text message "
+                "fragmented into 2 fragments.",
+                [(0x0, False, b"fragment1"), (0x1, False, b"fragment2"), (0x0, True, b"fragment3")] * 2)
+    fail_frames("5.17", "Repeated 2x: continuation frame with FIN = true (nothing to continue), then text message "
+                "fragmented into 2 fragments.",
+                [(0x0, True, b"fragment1"), (0x1, False, b"fragment2"), (0x0, True, b"fragment3")] * 2)
+    fail_frames("5.18", "Send text message fragmented into 2 fragments, with both frame opcodes set to text.",
+                [(0x1, False, b"fragment1"), (0x1, True, b"fragment2")])
+
+    frags = [b"fragment1", b"fragment2", b"fragment3", b"fragment4", b"fragment5"]
+    pings = [b"pongme 1!", b"pongme 2!"]
+    for id, sync in (("5.19", False), ("5.20", True)):
+        async def script(ctx: Ctx, sync=sync) -> None:
+            await ctx.frame(0x1, frags[0], fin=False, sync=sync)
+            await ctx.frame(0x0, frags[1], fin=False, sync=sync)
+            await ctx.frame(0x9, pings[0], sync=sync)
+            if not await ctx.sleep(1):
+                return
+            await ctx.frame(0x0, frags[2], fin=False, sync=sync)
+            await ctx.frame(0x0, frags[3], fin=False, sync=sync)
+            await ctx.frame(0x9, pings[1], sync=sync)
+            await ctx.frame(0x0, frags[4], fin=True, sync=sync)
+            ctx.close_after(1)
+        add_echo(id, "A fragmented text message in 5 frames: after 2 fragments a ping, wait 1 s, 2 more fragments, "
+                 "another ping, the final fragment%s." % (" (frame-wise chops)" if sync else ""), script,
+                 [("pong", pings[0]), ("pong", pings[1]), ("message", b"".join(frags), False)],
+                 "Both pongs as the pings arrive, then the whole message echoed; clean close with normal code.",
+                 extra_time=1)
+
+
+# -- section 6: UTF-8
+
+
+def utf8_test_sequences() -> list:
+    """Autobahn's 6.5-6.23 sequences (from Markus Kuhn's UTF-8 decoder stress test)."""
+    def valid(b: bytes) -> bool:
+        try:
+            b.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            return False
+
+    seqs = []
+    vss = b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5"
+    seqs.append(("Some valid UTF-8 sequences", [(True, b"hello\x24world"), (True, b"hello\xc2\xa2world"),
+                 (True, b"hello\xe2\x82\xacworld"), (True, b"hello\xf0\xa4\xad\xa2world"), (True, vss)]))
+    seqs.append(("All prefixes of a valid UTF-8 string that contains multi-byte code points",
+                 [(valid(vss[:i]), vss[:i]) for i in range(1, len(vss) + 1)]))
+    seqs.append(("First possible sequence of a certain length",
+                 [(True, b"\x00"), (True, b"\xc2\x80"), (True, b"\xe0\xa0\x80"), (True, b"\xf0\x90\x80\x80")]))
+    seqs.append(("First possible sequence length 5/6 (invalid codepoints)",
+                 [(False, b"\xf8\x88\x80\x80\x80"), (False, b"\xfc\x84\x80\x80\x80\x80")]))
+    seqs.append(("Last possible sequence of a certain length",
+                 [(True, b"\x7f"), (True, b"\xdf\xbf"), (True, b"\xef\xbf\xbf"), (True, b"\xf4\x8f\xbf\xbf")]))
+    seqs.append(("Last possible sequence length 4/5/6 (invalid codepoints)",
+                 [(False, b"\xf7\xbf\xbf\xbf"), (False, b"\xfb\xbf\xbf\xbf\xbf"), (False, b"\xfd\xbf\xbf\xbf\xbf\xbf")]))
+    seqs.append(("Other boundary conditions",
+                 [(True, b"\xed\x9f\xbf"), (True, b"\xee\x80\x80"), (True, b"\xef\xbf\xbd"),
+                  (True, b"\xf4\x8f\xbf\xbf"), (False, b"\xf4\x90\x80\x80")]))
+    seqs.append(("Unexpected continuation bytes",
+                 [(False, b"\x80"), (False, b"\xbf"), (False, b"\x80\xbf"), (False, b"\x80\xbf\x80"),
+                  (False, b"\x80\xbf\x80\xbf"), (False, b"\x80\xbf\x80\xbf\x80"), (False, b"\x80\xbf\x80\xbf\x80\xbf"),
+                  (False, bytes(range(0x80, 0xbf)))]))
+    seqs.append(("Lonely start characters",
+                 [(False, b"".join(bytes([i, 0x20]) for i in range(lo, hi)))
+                  for lo, hi in ((0xc0, 0xdf), (0xe0, 0xef), (0xf0, 0xf7), (0xf8, 0xfb), (0xfc, 0xfd))]))
+    k = [b"\xc0", b"\xe0\x80", b"\xf0\x80\x80", b"\xf8\x80\x80\x80", b"\xfc\x80\x80\x80\x80",
+         b"\xdf", b"\xef\xbf", b"\xf7\xbf\xbf", b"\xfb\xbf\xbf\xbf", b"\xfd\xbf\xbf\xbf\xbf"]
+    seqs.append(("Sequences with last continuation byte missing", [(False, kk) for kk in k]))
+    seqs.append(("Concatenation of incomplete sequences", [(False, b"".join(k))]))
+    seqs.append(("Impossible bytes", [(False, b"\xfe"), (False, b"\xff"), (False, b"\xfe\xfe\xff\xff")]))
+    seqs.append(("Examples of an overlong ASCII character",
+                 [(False, b"\xc0\xaf"), (False, b"\xe0\x80\xaf"), (False, b"\xf0\x80\x80\xaf"),
+                  (False, b"\xf8\x80\x80\x80\xaf"), (False, b"\xfc\x80\x80\x80\x80\xaf")]))
+    seqs.append(("Maximum overlong sequences",
+                 [(False, b"\xc1\xbf"), (False, b"\xe0\x9f\xbf"), (False, b"\xf0\x8f\xbf\xbf"),
+                  (False, b"\xf8\x87\xbf\xbf\xbf"), (False, b"\xfc\x83\xbf\xbf\xbf\xbf")]))
+    seqs.append(("Overlong representation of the NUL character",
+                 [(False, b"\xc0\x80"), (False, b"\xe0\x80\x80"), (False, b"\xf0\x80\x80\x80"),
+                  (False, b"\xf8\x80\x80\x80\x80"), (False, b"\xfc\x80\x80\x80\x80\x80")]))
+    seqs.append(("Single UTF-16 surrogates",
+                 [(False, s) for s in (b"\xed\xa0\x80", b"\xed\xad\xbf", b"\xed\xae\x80", b"\xed\xaf\xbf",
+                                       b"\xed\xb0\x80", b"\xed\xbe\x80", b"\xed\xbf\xbf")]))
+    seqs.append(("Paired UTF-16 surrogates",
+                 [(False, a + b) for a, b in ((b"\xed\xa0\x80", b"\xed\xb0\x80"), (b"\xed\xa0\x80", b"\xed\xbf\xbf"),
+                                              (b"\xed\xad\xbf", b"\xed\xb0\x80"), (b"\xed\xad\xbf", b"\xed\xbf\xbf"),
+                                              (b"\xed\xae\x80", b"\xed\xb0\x80"), (b"\xed\xae\x80", b"\xed\xbf\xbf"),
+                                              (b"\xed\xaf\xbf", b"\xed\xb0\x80"), (b"\xed\xaf\xbf", b"\xed\xbf\xbf"))]))
+    nonchars = [(True, b"\xef\xbf\xbe"), (True, b"\xef\xbf\xbf")]
+    for z1 in (0xf0, 0xf1, 0xf2, 0xf3, 0xf4):
+        for z2 in (0x8f, 0x9f, 0xaf, 0xbf):
+            if z1 == 0xf4 and z2 != 0x8f:
+                continue   # > U+10FFFF
+            for z3 in (0xbe, 0xbf):
+                zz = bytes([z1, z2, 0xbf, z3])
+                if zz not in (b"\xf0\x8f\xbf\xbe", b"\xf0\x8f\xbf\xbf"):   # overlong
+                    nonchars.append((True, zz))
+    seqs.append(("Non-character code points (valid UTF-8)", nonchars))
+    seqs.append(("Unicode specials (i.e. replacement char)",
+                 [(True, bytes([0xef, 0xbf, b])) for b in (0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf)]))
+    for _, items in seqs:
+        for ok, payload in items:
+            assert ok == valid(payload), payload
+    return seqs
+
+
+def _section6() -> None:
+    def valid_text(id, desc, frames, payload, chop=None):
+        async def script(ctx: Ctx) -> None:
+            for opcode, fin, p in frames:
+                await ctx.frame(opcode, p, fin=fin, chop=chop)
+            ctx.close_after(1)
+        add_echo(id, desc, script, [("message", payload, False)])
+
+    valid_text("6.1.1", "Send text message of length 0.", [(0x1, True, b"")], b"")
+    valid_text("6.1.2", "Send fragmented text message, 3 fragments each of length 0.",
+               [(0x1, False, b""), (0x0, False, b""), (0x0, True, b"")], b"")
+    valid_text("6.1.3", "Send fragmented text message, 3 fragments, first and last of length 0, middle non-empty.",
+               [(0x1, False, b""), (0x0, False, b"middle frame payload"), (0x0, True, b"")], b"middle frame payload")
+
+    hello = "Hello-\u00b5@\u00df\u00f6\u00e4\u00fc\u00e0\u00e1-UTF-8!!".encode()
+    p1, p2 = "Hello-\u00b5@\u00df\u00f6\u00e4".encode(), "\u00fc\u00e0\u00e1-UTF-8!!".encode()
+    kosme = b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5"
+
+    async def s6_2_1(ctx: Ctx) -> None:
+        await ctx.message(hello)
+        ctx.close_after(1)
+    add_echo("6.2.1", "Send a valid UTF-8 text message in one fragment: %s (0x%s)." % (hello.decode(), hello.hex()),
+             s6_2_1, [("message", hello, False)])
+    valid_text("6.2.2", "Send a valid UTF-8 text message in two fragments, split on a code point boundary.",
+               [(0x1, False, p1), (0x0, True, p2)], hello)
+    for id, payload in (("6.2.3", hello), ("6.2.4", kosme)):
+        async def script(ctx: Ctx, payload=payload) -> None:
+            await ctx.message(payload, fragment_size=1)
+            ctx.close_after(1)
+        add_echo(id, "Send a valid UTF-8 text message (0x%s) in frames of 1 octet each, so frames end inside code "
+                 "points." % payload.hex(), script, [("message", payload, False)])
+
+    bad = kosme + b"\xed\xa0\x80" + b"edited"   # invalid exactly at octet 12 (0xa0)
+    for id, fragment_size in (("6.3.1", None), ("6.3.2", 1)):
+        async def script(ctx: Ctx, fragment_size=fragment_size) -> None:
+            await ctx.message(bad, fragment_size=fragment_size)
+            ctx.kill_after(1)
+        add_fail(id, "Send invalid UTF-8 text message (0x%s)%s." % (
+            bad.hex(), " in frames of 1 octet" if fragment_size else " unfragmented"), script, code=INVALID_PAYLOAD)
+
+    # 6.4.x: fail fast. The first part is valid, the second makes the text invalid, then the server waits 1 s
+    # before sending the rest: the client must fail during that wait ([("timeout", "A")]); failing only once
+    # the rest arrived is NON-STRICT; failing before the invalid part arrived is FAILED.
+    part1, part2, part3 = kosme, b"\xf4\x90\x80\x80", b"edited"   # 0xf4 0x90: > U+10FFFF, invalid at octet 12
+    whole = part1 + part2 + part3
+
+    def fail_fast(id, desc, parts, one_frame):
+        async def script(ctx: Ctx) -> None:
+            if one_frame:
+                await ctx.raw(build_frame(0x1, parts[0], length=len(whole)), "frame header (len %d) + part 1 (%s)"
+                              % (len(whole), show(parts[0])))
+            else:
+                await ctx.frame(0x1, parts[0], fin=False)
+            if not await ctx.sleep(1):
+                return
+            ctx.received.append(("timeout", "A"))
+            if one_frame:
+                await ctx.raw(parts[1], "part 2 (%s)" % show(parts[1]))
+            else:
+                await ctx.frame(0x0, parts[1], fin=False)
+            if not await ctx.sleep(1):
+                return
+            ctx.received.append(("timeout", "B"))
+            if one_frame:
+                await ctx.raw(parts[2], "part 3 (%s)" % show(parts[2]))
+            else:
+                await ctx.frame(0x0, parts[2], fin=True)
+            ctx.kill_after(1)
+        add_fail(id, desc, script, ok=[("timeout", "A")], non_strict=[("timeout", "A"), ("timeout", "B")],
+                 code=INVALID_PAYLOAD, extra_time=2,
+                 expectation="The first part is accepted (no close during the first 1 s wait); the client closes "
+                             "with 1007 during the second wait, before the rest arrives (closing only after the rest "
+                             "is NON-STRICT).")
+
+    fail_fast("6.4.1", "Send invalid UTF-8 text message in 3 fragments: valid part 1 (0x%s), wait 1 s, part 2 (0x%s) "
+              "making it invalid (U+110000), wait 1 s, part 3." % (part1.hex(), part2.hex()), (part1, part2, part3), False)
+    fail_fast("6.4.2", "Same as 6.4.1, but part 2 is only the octet making the payload invalid (0x%s)."
+              % whole[12:13].hex(), (whole[:12], whole[12:13], whole[13:]), False)
+    fail_fast("6.4.3", "Same as 6.4.1, but the 3 parts are chops of one single frame.", (part1, part2, part3), True)
+    fail_fast("6.4.4", "Same as 6.4.2, but the 3 parts are chops of one single frame.",
+              (whole[:12], whole[12:13], whole[13:]), True)
+
+    # Not in Autobahn: the invalid octet is already in the first fragment; the server then waits 1 s.
+    # The client must close with 1007 during that first wait, before the rest arrives.
+    bad_first = b"Hello \xc0\xaf"   # overlong '/'
+    for id, one_frame in (("6.4.5", False), ("6.4.6", True)):
+        async def script(ctx: Ctx, one_frame=one_frame) -> None:
+            rest = b" world"
+            if one_frame:
+                await ctx.raw(build_frame(0x1, bad_first, length=len(bad_first) + len(rest)),
+                              "frame header + part 1 (%s)" % show(bad_first))
+            else:
+                await ctx.frame(0x1, bad_first, fin=False)
+            if not await ctx.sleep(1):
+                return
+            ctx.received.append(("timeout", "A"))
+            if one_frame:
+                await ctx.raw(rest, "part 2 (%s)" % show(rest))
+            else:
+                await ctx.frame(0x0, rest, fin=True)
+            ctx.kill_after(1)
+        add_fail(id, "Send a text message whose first %s (0x%s) already holds invalid UTF-8 (overlong), wait 1 s, "
+                 "then the rest (not an Autobahn case)." % ("chop of a single frame" if one_frame else "fragment",
+                                                         bad_first.hex()),
+                 script, ok=[], non_strict=[("timeout", "A")], code=INVALID_PAYLOAD, extra_time=1,
+                 expectation="The client closes with 1007 during the 1 s wait, before the rest arrives (closing "
+                             "only after the rest is NON-STRICT).")
+
+    for i, (title, items) in enumerate(utf8_test_sequences(), 5):
+        for j, (ok, payload) in enumerate(items, 1):
+            async def script(ctx: Ctx, payload=payload) -> None:
+                await ctx.message(payload)
+                ctx.kill_after(1)
+            id = "6.%d.%d" % (i, j)
+            if ok:
+                add_echo(id, "%s: valid UTF-8 text message 0x%s in one fragment." % (title, payload.hex()), script,
+                         [("message", payload, False)])
+            else:
+                add_fail(id, "%s: invalid UTF-8 text message 0x%s in one fragment." % (title, payload.hex()), script,
+                         code=INVALID_PAYLOAD)
+
+
+# -- section 7: closing
+
+
+def _section7() -> None:
+    def closing(id, desc, script, expected=None, codes=(NORMAL,), require_clean=True, **kw):
+        add(id, desc, "Clean close with %s." % ("normal code" if list(codes) == [NORMAL] else
+                                                 "code " + " or ".join(map(str, codes)) +
+                                                 ("" if require_clean else " (or dropped TCP, NON-STRICT)")),
+            script, expected or {OK: []}, by_server=True, codes=list(codes), require_clean=require_clean,
+            suppress_close=True, **kw)
+
+    hello = b"Hello World!"
+
+    async def s7_1_1(ctx: Ctx) -> None:
+        await ctx.frame(0x1, hello)
+        ctx.kill_after(1)
+    add_echo("7.1.1", "Send a message followed by a close frame (after its echo).", s7_1_1, [("message", hello, False)])
+
+    async def s7_1_2(ctx: Ctx) -> None:
+        ctx.close(NORMAL)
+        await ctx.frame(0x8, b"")
+        ctx.kill_after(1)
+    closing("7.1.2", "Send two close frames.", s7_1_2)
+
+    async def s7_1_3(ctx: Ctx) -> None:
+        ctx.close(NORMAL)
+        await ctx.frame(0x9, b"")
+        ctx.kill_after(1)
+    closing("7.1.3", "Send a ping after the close frame.", s7_1_3)
+
+    async def s7_1_4(ctx: Ctx) -> None:
+        ctx.close(NORMAL)
+        await ctx.frame(0x1, hello)
+        ctx.kill_after(1)
+    closing("7.1.4", "Send a text message after the close frame.", s7_1_4)
+
+    async def s7_1_5(ctx: Ctx) -> None:
+        await ctx.frame(0x1, b"fragment1", fin=False)
+        ctx.close(NORMAL)
+        await ctx.frame(0x0, b"fragment2", fin=True)
+        ctx.kill_after(1)
+    closing("7.1.5", "Send message fragment 1, then the close frame, then the final fragment.", s7_1_5)
+
+    big = (b"BAsd7&jh23" * (256 * 1024 // 10 + 1))[:256 * 1024]
+
+    async def s7_1_6(ctx: Ctx) -> None:
+        await ctx.frame(0x1, big)
+        await ctx.frame(0x1, hello)
+        ctx.close(NORMAL)
+        await ctx.frame(0x9, b"")
+        ctx.kill_after(2)
+    closing("7.1.6", "Send a 256 KiB text message, a small text message, a close frame, then a ping.", s7_1_6,
+            expected={OK: [("message", big, False), ("message", hello, False)], NON_STRICT: []}, informational=True)
+
+    async def s7_3_1(ctx: Ctx) -> None:
+        ctx.close(None)
+        ctx.kill_after(1)
+    closing("7.3.1", "Send a close frame with payload length 0 (no close code, no reason).", s7_3_1)
+
+    async def s7_3_2(ctx: Ctx) -> None:
+        ctx.close(None, b"a")
+        ctx.kill_after(1)
+    closing("7.3.2", "Send a close frame with payload length 1.", s7_3_2, codes=[PROTOCOL_ERROR], require_clean=False)
+
+    async def s7_3_3(ctx: Ctx) -> None:
+        ctx.close(NORMAL)
+        ctx.kill_after(1)
+    closing("7.3.3", "Send a close frame with payload length 2 (regular close with a code).", s7_3_3)
+
+    async def s7_3_4(ctx: Ctx) -> None:
+        ctx.close(NORMAL, b"Hello World!")
+        ctx.kill_after(1)
+    closing("7.3.4", "Send a close frame with close code and close reason.", s7_3_4)
+
+    async def s7_3_5(ctx: Ctx) -> None:
+        ctx.close(NORMAL, b"*" * 123)
+        ctx.kill_after(1)
+    closing("7.3.5", "Send a close frame with close code and a close reason of maximum length (123).", s7_3_5)
+
+    async def s7_3_6(ctx: Ctx) -> None:
+        ctx.close(NORMAL, b"*" * 124)
+        ctx.kill_after(1)
+    closing("7.3.6", "Send a close frame with close code and a close reason of 124 octets (payload 126, too long).",
+            s7_3_6, codes=[PROTOCOL_ERROR], require_clean=False)
+
+    async def s7_5_1(ctx: Ctx) -> None:
+        ctx.close(NORMAL, b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64")
+        ctx.kill_after(1)
+    closing("7.5.1", "Send a close frame with a close reason that is not valid UTF-8.", s7_5_1,
+            codes=[INVALID_PAYLOAD, PROTOCOL_ERROR], require_clean=False)
+
+    # 7.7.1-13 as Autobahn; 7.7.14-16 (1012-1014, registered with IANA after RFC 6455) are additions.
+    for i, code in enumerate([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999,
+                              1012, 1013, 1014], 1):
+        async def script(ctx: Ctx, code=code) -> None:
+            ctx.close(code)
+            ctx.kill_after(1)
+        closing("7.7.%d" % i, "Send close with valid close code %d." % code, script, codes=[NORMAL, code])
+
+    # 7.9.1-9 as Autobahn; 7.9.10 (1015, must never be sent in a close frame) is an addition.
+    for i, code in enumerate([0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999, 1015], 1):
+        async def script(ctx: Ctx, code=code) -> None:
+            ctx.close(code)
+            ctx.kill_after(1)
+        closing("7.9.%d" % i, "Send close with invalid close code %d." % code, script, codes=[PROTOCOL_ERROR],
+                require_clean=False)
+
+    for i, code in enumerate([5000, 65535], 1):
+        async def script(ctx: Ctx, code=code) -> None:
+            ctx.close(code)
+            ctx.kill_after(1)
+        closing("7.13.%d" % i, "Send close with close code %d (outside every range RFC 6455 defines)." % code, script,
+                codes=[PROTOCOL_ERROR], require_clean=False, undefined_by_spec=True)
+
+
+# -- section 10: miscellaneous
+
+
+def _section10() -> None:
+    payload = text(65536)
+
+    async def s10_1_1(ctx: Ctx) -> None:
+        await ctx.message(payload, fragment_size=1300)
+        ctx.kill_after(4)
+    add_echo("10.1.1", "Send text message with payload of length 65536 auto-fragmented into frames of 1300 octets.",
+             s10_1_1, [("message", payload, False)])
+
+    # Not in Autobahn: frames of varying sizes (across the 7/16/64-bit length encodings), multi-byte UTF-8
+    # split across frame boundaries.
+    chars = "\u00b5@\u00df\u00f6\u00e4\u00fc\u00e0\u00e1\u20ac\U0001d11e\u07ff\u0800\uffff\U00010000\U0010ffff*"
+    s = (chars * 6000).encode()[:65536]
+    while True:
+        try:
+            s.decode("utf-8")
+            break
+        except UnicodeDecodeError:
+            s = s[:-1]
+    mixed = s + b"*" * (65536 - len(s))
+    sizes = [1, 2, 3, 125, 126, 127, 128, 997, 65535, 4096, 7]
+
+    def frames_of(data: bytes) -> list:
+        out, i, k = [], 0, 0
+        while i < len(data):
+            n = sizes[k % len(sizes)]
+            out.append(data[i:i + n])
+            i += n
+            k += 1
+        return out
+
+    for id, data, opcode in (("10.1.2", mixed, 0x1), ("10.1.3", binary(65536), 0x2)):
+        async def script(ctx: Ctx, data=data, opcode=opcode) -> None:
+            pieces = frames_of(data)
+            await ctx.raw(b"".join(build_frame(opcode if i == 0 else 0, p, fin=(i == len(pieces) - 1))
+                                   for i, p in enumerate(pieces)), "%d frames of varying size" % len(pieces))
+            ctx.kill_after(4)
+        add_echo(id, "Send a %s message of 65536 octets in frames of varying sizes %s... (not an Autobahn case)."
+                 % ("UTF-8 text (multi-byte code points split across frames)" if opcode == 1 else "binary",
+                    ", ".join(map(str, sizes))), script, [("message", data, opcode == 0x2)])
+
+
+_section1()
+_section2()
+_section3()
+_section4()
+_section5()
+_section6()
+_section7()
+_section10()
+assert len({c.id for c in CASES}) == len(CASES), "duplicate case ids"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Judging
+
+
+def judge(case: Case, ctx: Ctx, peer: Peer) -> dict:
+    behavior, result = FAILED, "The events differ from every expected outcome."
+    for verdict, exp in case.expected.items():
+        if ctx.received == exp:
+            behavior, result = verdict, "The events match the %s outcome." % verdict
+            break
+
+    code = peer.client_close[0] if peer.client_close else None
+    if peer.violations:
+        behavior_close, result_close = FAILED, "The client broke the protocol: " + "; ".join(peer.violations)
+    elif case.by_server != peer.closed_by_server:
+        behavior_close = FAILED
+        result_close = ("The server had to close the connection (%s); the client should have failed it."
+                        % ("kill timer" if peer.killed else "close frame sent first")
+                        if peer.closed_by_server else "The client closed the connection; the server should have.")
+        if peer.client_close is None and peer.dropped_by_client:
+            result_close = "The client dropped TCP (without a close frame) where the server should have closed."
+    elif peer.client_close is None:
+        if peer.dropped_by_client and not case.require_clean:
+            behavior_close = NON_STRICT
+            result_close = "The client dropped TCP without sending a close frame (RFC 6455 7.1.7: SHOULD send one)."
+            if peer.client_reset:
+                result_close += (" The connection was reset (RST): the client closed its socket with unread data, "
+                                 "which discards a close frame it may have sent.")
+        elif peer.dropped_by_client:
+            behavior_close, result_close = FAILED, "The client dropped TCP without a closing handshake."
+        else:
+            behavior_close = FAILED
+            result_close = "The client never answered the close frame (%s)." % (peer.drop_reason or "hard timeout")
+    elif code is None:
+        if case.codes[0] == NORMAL:
+            behavior_close, result_close = OK, "Clean close (close frame without a status code)."
+        else:
+            behavior_close = NON_STRICT
+            result_close = "The client closed without a status code; expected %s." % "/".join(map(str, case.codes))
+    elif code in case.codes:
+        behavior_close, result_close = OK, "Connection was properly closed (code %d)." % code
+    elif code in case.alt_codes:
+        behavior_close = NON_STRICT
+        result_close = "The client closed with %d; %s is expected." % (code, "/".join(map(str, case.codes)))
+    else:
+        behavior_close = FAILED
+        result_close = "Wrong close code %d; expected %s." % (code, "/".join(map(str, case.codes)))
+    if behavior_close == OK and case.require_clean and not peer.was_clean:
+        behavior_close, result_close = FAILED, "The closing handshake was not clean."
+
+    if case.wrong_endpoint_fatal and case.by_server != peer.closed_by_server:
+        behavior = FAILED
+
+    final = behavior if _RANK[behavior] >= _RANK[behavior_close] else behavior_close
+    if case.informational and not peer.violations and behavior_close != FAILED:
+        # 7.1.6: which of messages and close frame the client handles first is left open (Autobahn reports
+        # it as INFORMATIONAL); a closing handshake that goes wrong is still a failure here
+        final = INFORMATIONAL
+        result = {OK: "The messages were processed before the close frame.",
+                  NON_STRICT: "The close frame was processed before the messages were echoed."}.get(behavior, result)
+    elif case.undefined_by_spec and not peer.violations and final != OK:
+        final = INFORMATIONAL
+        result = "Behaviour for this close code is left open by RFC 6455. " + result
+    return {"behavior": final, "behaviorMessages": behavior, "behaviorClose": behavior_close,
+            "result": result, "resultClose": result_close}
+
+
+# ----------------------------------------------------------------------------------------------------
+# HTTP upgrade and endpoints
+
+
+class HandshakeError(Exception):
+    def __init__(self, status: str, message: str, extra: str = ""):
+        super().__init__(message)
+        self.status, self.message, self.extra = status, message, extra
+
+
+async def read_request(conn: Conn) -> tuple[str, dict, dict]:
+    try:
+        raw = await asyncio.wait_for(conn.read_until(b"\r\n\r\n", 64 * 1024), 10)
+    except (ConnectionGone, asyncio.TimeoutError):
+        raise HandshakeError("", "no complete request")
+    lines = raw.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+        raise HandshakeError("400 Bad Request", "malformed request line")
+    method, target, version = parts
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        if ":" not in line:
+            raise HandshakeError("400 Bad Request", "malformed header line")
+        name, value = line.split(":", 1)
+        name = name.strip().lower()
+        headers[name] = headers[name] + ", " + value.strip() if name in headers else value.strip()
+    if method != "GET" or version != "HTTP/1.1":
+        raise HandshakeError("400 Bad Request", "a WebSocket upgrade is a GET over HTTP/1.1")
+    if headers.get("upgrade", "").lower() != "websocket":
+        raise HandshakeError("400 Bad Request", "not a WebSocket upgrade request (Upgrade: websocket missing)")
+    if "upgrade" not in [t.strip().lower() for t in headers.get("connection", "").split(",")]:
+        raise HandshakeError("400 Bad Request", "Connection: Upgrade missing")
+    if "host" not in headers:
+        raise HandshakeError("400 Bad Request", "Host missing")
+    if headers.get("sec-websocket-version", "") != "13":
+        raise HandshakeError("426 Upgrade Required", "only WebSocket version 13", "Sec-WebSocket-Version: 13\r\n")
+    key = headers.get("sec-websocket-key", "")
+    try:
+        if len(base64.b64decode(key, validate=True)) != 16:
+            raise ValueError
+    except ValueError:
+        raise HandshakeError("400 Bad Request", "Sec-WebSocket-Key is not 16 octets in base64")
+    url = urllib.parse.urlsplit(target)
+    params = {k: v[-1] for k, v in urllib.parse.parse_qs(url.query).items()}
+    return url.path, params, headers
+
+
+def accept_key(key: str) -> str:
+    return base64.b64encode(hashlib.sha1(key.encode("ascii") + GUID).digest()).decode("ascii")
+
+
+class FuzzingServer:
+    def __init__(self, report: Optional[str], case_timeout: float, verbose: bool):
+        self.report_path = report
+        self.case_timeout = case_timeout
+        self.verbose = verbose
+        self.results: dict[str, dict[int, dict]] = {}
+        self.pending: dict[tuple[str, int], asyncio.Future] = {}
+
+    def log(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    async def handle(self, sock: socket.socket) -> None:
+        conn = Conn(sock)
+        try:
+            peer = await self._handle(conn)
+            if peer is not None:
+                await peer.finish()
+        except Exception as e:   # never let one connection take the server down
+            self.log("fuzzingserver: connection error: %r" % e)
+        finally:
+            conn.close()
+
+    def _case_number(self, params: dict) -> int:
+        try:
+            n = int(params.get("case", ""))
+        except ValueError:
+            raise HandshakeError("400 Bad Request", "case must be a number")
+        if not 1 <= n <= len(CASES):
+            raise HandshakeError("404 Not Found", "no case %d (1-%d)" % (n, len(CASES)))
+        return n
+
+    async def _handle(self, conn: Conn) -> Optional[Peer]:
+        try:
+            path, params, headers = await read_request(conn)
+            if path not in ("/getCaseCount", "/getCaseInfo", "/runCase", "/getCaseStatus", "/updateReports"):
+                raise HandshakeError("404 Not Found", "unknown endpoint %s" % path)
+            number = self._case_number(params) if path in ("/getCaseInfo", "/runCase", "/getCaseStatus") else 0
+            agent = params.get("agent", "")
+            if path in ("/runCase", "/getCaseStatus", "/updateReports") and not agent:
+                raise HandshakeError("400 Bad Request", "agent missing")
+        except HandshakeError as e:
+            if e.status:
+                body = (e.message + "\n").encode()
+                await conn.send_all(("HTTP/1.1 %s\r\nServer: %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+                                     "%sConnection: close\r\n\r\n" % (e.status, SERVER_NAME, len(body), e.extra))
+                                    .encode() + body)
+            if self.verbose:
+                self.log("fuzzingserver: refused request: %s %s" % (e.status, e.message))
+            return None
+        if not await conn.send_all(("HTTP/1.1 101 Switching Protocols\r\nServer: %s\r\nUpgrade: websocket\r\n"
+                                    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n"
+                                    % (SERVER_NAME, accept_key(headers["sec-websocket-key"]))).encode()):
+            return None
+        peer = Peer(conn)
+        peer.start_reading()
+        if path == "/runCase":
+            await self.run_case(peer, number, agent, headers)
+            return peer
+        if path == "/getCaseCount":
+            answer = json.dumps(len(CASES))
+        elif path == "/getCaseInfo":
+            c = CASES[number - 1]
+            answer = json.dumps({"id": c.id, "description": c.description})
+        elif path == "/getCaseStatus":
+            answer = json.dumps({"behavior": await self.case_status(agent, number)})
+        else:
+            self.write_report()
+            answer = None
+        if answer is not None:
+            await peer.send_frame(0x1, answer.encode())
+        peer.send_close_frame(NORMAL)
+        try:
+            await asyncio.wait_for(peer.closed.wait(), CLOSE_HANDSHAKE_TIMEOUT + 1)
+        except asyncio.TimeoutError:
+            peer.drop("timeout", abort=True)
+        return peer
+
+    async def case_status(self, agent: str, number: int) -> str:
+        fut = self.pending.get((agent, number))
+        if fut is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(fut), self.case_timeout + 10)
+            except asyncio.TimeoutError:
+                pass
+        result = self.results.get(agent, {}).get(number)
+        return result["behavior"] if result else FAILED
+
+    async def run_case(self, peer: Peer, number: int, agent: str, headers: dict) -> None:
+        case = CASES[number - 1]
+        fut = asyncio.get_running_loop().create_future()
+        self.pending[(agent, number)] = fut
+        ctx = Ctx(peer, case)
+        started = now()
+        script = asyncio.create_task(case.script(ctx))
+        timed_out = False
+        try:
+            await asyncio.wait_for(peer.closed.wait(), self.case_timeout + case.extra_time)
+        except asyncio.TimeoutError:
+            timed_out = True
+            peer.killed = True
+            if peer.state == OPEN:   # a close frame first, so the client sees why; then drop regardless
+                peer.send_close_frame(GOING_AWAY, b"case timed out")
+            peer.drop("hard case timeout (%.1f s)" % (self.case_timeout + case.extra_time), abort=True)
+        finally:
+            ctx.cancel_timers()
+            if not script.done():
+                script.cancel()
+            try:
+                await script
+            except (asyncio.CancelledError, Exception):
+                pass
+        verdict = judge(case, ctx, peer)
+        result = {
+            "number": number, "id": case.id, "description": case.description, "expectation": case.expectation,
+            **verdict,
+            "expected": {k: [show_event(e) for e in v] for k, v in case.expected.items()},
+            "received": [show_event(e) for e in ctx.received],
+            "expectedClose": {"closedByServer": case.by_server, "closeCode": case.codes,
+                              "nonStrictCloseCode": case.alt_codes, "requireClean": case.require_clean},
+            "clientCloseCode": peer.client_close[0] if peer.client_close else None,
+            "clientCloseReason": show(peer.client_close[1]) if peer.client_close else None,
+            "wasClean": peer.was_clean, "closedByServer": peer.closed_by_server,
+            "droppedByClient": peer.dropped_by_client, "clientReset": peer.client_reset,
+            "serverWriteFailed": peer.conn.write_error,
+            "droppedByServer": peer.dropped_by_server,
+            "killed": peer.killed, "hardTimeout": timed_out, "violations": peer.violations,
+            "durationMs": round((now() - started) * 1000), "userAgent": headers.get("user-agent", ""),
+            "timeline": peer.timeline[:200],
+        }
+        self.results.setdefault(agent, {})[number] = result
+        if not fut.done():
+            fut.set_result(result)
+        if self.verbose or result["behavior"] not in (OK, INFORMATIONAL):
+            self.log("fuzzingserver: case %d (%s) agent %s: %s -- %s %s" % (
+                number, case.id, agent, result["behavior"], result["result"], result["resultClose"]))
+
+    def write_report(self) -> None:
+        agents = {}
+        for agent, results in self.results.items():
+            counts = {v: 0 for v in (OK, NON_STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED)}
+            for r in results.values():
+                counts[r["behavior"]] = counts.get(r["behavior"], 0) + 1
+            agents[agent] = {"summary": counts, "cases": [results[n] for n in sorted(results)]}
+            self.log("fuzzingserver: report for %s: %d cases, %s" % (
+                agent, len(results), ", ".join("%d %s" % (n, v) for v, n in counts.items())))
+        if not self.report_path:
+            return
+        report = {"server": SERVER_NAME, "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                  "caseCount": len(CASES), "agents": agents}
+        tmp = self.report_path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1, ensure_ascii=False)
+        os.replace(tmp, self.report_path)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    fuzz = FuzzingServer(args.report, args.case_timeout, args.verbose)
+    loop = asyncio.get_running_loop()
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((args.host, args.port))
+    listener.listen(64)
+    listener.setblocking(False)
+    print("listening %d" % listener.getsockname()[1], flush=True)
+    connections: set[asyncio.Task] = set()
+
+    async def accept_loop() -> None:
+        while True:
+            sock, _ = await loop.sock_accept(listener)
+            task = asyncio.create_task(fuzz.handle(sock))
+            connections.add(task)
+            task.add_done_callback(connections.discard)
+
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    acceptor = asyncio.create_task(accept_loop())
+    await stop.wait()
+    acceptor.cancel()
+    for task in list(connections):
+        task.cancel()
+    listener.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=9001, help="port; 0 picks a free one (printed as 'listening N')")
+    parser.add_argument("--report", help="JSON report file written on /updateReports")
+    parser.add_argument("--case-timeout", type=float, default=5.0,
+                        help="hard limit in seconds for one case's connection (plus its scripted waits)")
+    parser.add_argument("--verbose", action="store_true", help="log every case, not only those that did not pass")
+    parser.add_argument("--list", action="store_true", help="print the cases and exit")
+    args = parser.parse_args()
+    if args.list:
+        for n, c in enumerate(CASES, 1):
+            print("%d\t%s\t%s" % (n, c.id, c.description))
+        return 0
+    try:
+        asyncio.run(serve(args))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
