@@ -774,14 +774,15 @@ void WebSocketConnection::handlePeerGone()
         }
         return;
     case ConnectionState::Closing:
-        // clean only if our close frame could be written
-        if (m_closeSent && m_closeReceived && !m_writeFailed) {
+        if (m_closeReceived) {
+            // the server closed with its code; clean only if our answer could be written too
             retireSocket(false);
             finish(ConnectionState::Closed, std::nullopt,
-                   WebSocketClosedEventArgs(m_receivedCloseCode, m_receivedCloseReason, true));
+                   WebSocketClosedEventArgs(m_receivedCloseCode, m_receivedCloseReason,
+                                            m_closeSent && !m_writeFailed));
             return;
         }
-        [[fallthrough]];
+        [[fallthrough]]; // we closed and the server dropped TCP without answering
     case ConnectionState::Open:
         retireSocket(false);
         finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectionAborted),
