@@ -61,8 +61,8 @@ say "configuring (build/)"
 cmake "${cmake_args[@]}" >build.log 2>&1 || { cat build.log >&2; say "configure failed (see build.log)"; exit 1; }
 say "building with 2 jobs"
 if ! cmake --build build -j2 >>build.log 2>&1; then
-    grep -E 'error|Error' build.log | head -40 >&2 || true
-    say "build failed (the whole output is in build.log)"
+    tail -40 build.log >&2
+    say "build failed (the end of build.log is above)"
     exit 1
 fi
 
