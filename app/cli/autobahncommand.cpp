@@ -22,7 +22,6 @@ namespace {
 constexpr quint32 AutobahnMaxMessageBytes = 64u * 1024 * 1024;
 
 struct Connection {
-    bool opened = false;
     bool timedOut = false;
     bool interrupted = false;
     WebSocketError error;
@@ -55,7 +54,6 @@ Connection runConnection(const QUrl &url, bool echo, std::chrono::seconds timeou
         socket.close(1001, QStringLiteral("going away"));
         QTimer::singleShot(std::chrono::seconds(2), &loop, &QEventLoop::quit);
     });
-    QObject::connect(&socket, &MessageWebSocket::connected, &loop, [&] { result.opened = true; });
     QObject::connect(&socket, &MessageWebSocket::messageReceived, &loop,
                      [&](const MessageWebSocketMessageReceivedEventArgs &m) {
                          if (echo) {

@@ -53,12 +53,7 @@ quint16 EchoServer::port() const
 
 QUrl EchoServer::url(const QString &path) const
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("ws"));
-    url.setHost(QStringLiteral("127.0.0.1"));
-    url.setPort(port());
-    url.setPath(path);
-    return url;
+    return loopbackWebSocketUrl(port(), path);
 }
 
 void EchoServer::addResponseHeader(const QByteArray &name, const QByteArray &value)

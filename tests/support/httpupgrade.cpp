@@ -108,4 +108,14 @@ QByteArray closeReasonOf(QByteArrayView closePayload)
     return closePayload.size() > 2 ? closePayload.sliced(2).toByteArray() : QByteArray();
 }
 
+QUrl loopbackWebSocketUrl(quint16 port, const QString &path)
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(port);
+    url.setPath(path);
+    return url;
+}
+
 } // namespace Wsw::Test

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <QByteArray>
+#include <QUrl>
 #include <QByteArrayView>
 #include <QList>
 #include <QPair>
@@ -52,5 +53,8 @@ QByteArray switchingProtocolsResponse(QByteArrayView key, QByteArrayView protoco
 quint16 closeCodeOf(QByteArrayView closePayload);
 /** The reason bytes of a close frame payload (after the 2-byte code). */
 QByteArray closeReasonOf(QByteArrayView closePayload);
+
+/** ws://127.0.0.1:<port><path>: where the in-process test servers listen. */
+QUrl loopbackWebSocketUrl(quint16 port, const QString &path);
 
 } // namespace Wsw::Test

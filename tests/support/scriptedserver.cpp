@@ -105,12 +105,7 @@ quint16 ScriptedServer::port() const
 
 QUrl ScriptedServer::url(const QString &path) const
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("ws"));
-    url.setHost(QStringLiteral("127.0.0.1"));
-    url.setPort(port());
-    url.setPath(path);
-    return url;
+    return loopbackWebSocketUrl(port(), path);
 }
 
 // --- script ----------------------------------------------------------------------------------
