@@ -18,8 +18,10 @@ struct FrameInfo {
     bool rsv3 = false;
     bool masked = false;
     quint32 maskKey = 0;
-    quint64 payloadLength = 0;
-    qint64 timestampMs = 0; // QDateTime::currentMSecsSinceEpoch() when read or queued
+    quint64 payloadLength = 0;   // as on the wire: compressed for a compressed message
+    /** For frames of a compressed message: the message bytes this frame carries once inflated; -1 otherwise. */
+    qint64 uncompressedLength = -1;
+    qint64 timestampMs = 0; // QDateTime::currentMSecsSinceEpoch() when complete (incoming) or queued (outgoing)
 };
 
 /** The opening handshake as sent and received, for the workbench's transcript view. */

@@ -5,6 +5,7 @@
 
 #include <QStringList>
 
+#include "codec/deflateoptions.h"
 #include "codec/wswenums.h"
 
 namespace Wsw {
@@ -54,6 +55,8 @@ struct MessageWebSocketControl {
     /** TCP_NODELAY (Nagle off), as browsers and Windows' StreamWebSocket do. */
     bool noDelay = true;
     Timeouts timeouts;
+    /** permessage-deflate (RFC 7692): offered by default; see DeflateOptions. */
+    DeflateOptions compression;
 
     /** The interval actually used for a desired one: 0 stays off, anything else at least 1 s. */
     static std::chrono::milliseconds actualPongInterval(std::chrono::milliseconds desired);

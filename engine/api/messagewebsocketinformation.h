@@ -25,12 +25,31 @@ struct TrafficCounters {
     quint64 messagesReceived = 0;
     quint64 framesSent = 0;
     quint64 framesReceived = 0;
-    quint64 payloadBytesSent = 0;
+    quint64 payloadBytesSent = 0;     // frame payload as on the wire (compressed when compressed)
     quint64 payloadBytesReceived = 0;
+    quint64 messageBytesSent = 0;     // application data before compression
+    quint64 messageBytesReceived = 0; // application data after inflation
+    quint64 compressedMessagesSent = 0;
+    quint64 compressedMessagesReceived = 0;
     quint64 wireBytesSent = 0;     // everything written to the socket, handshake included
     quint64 wireBytesReceived = 0; // everything read from the socket, handshake included
     quint64 pingsSent = 0;
     quint64 pongsReceived = 0;
+};
+
+/** The permessage-deflate agreement (RFC 7692) of an open connection. */
+struct CompressionInformation {
+    bool negotiated = false;
+    /** The accepted extension as the server wrote it, e.g. "permessage-deflate; server_no_context_takeover". */
+    QString extension;
+    int clientMaxWindowBits = 15; // our compressor's window
+    int serverMaxWindowBits = 15; // the server's compressor's window (our inflater's)
+    bool clientNoContextTakeover = false;
+    bool serverNoContextTakeover = false;
+    /** Whether our messages are compressed (see note when not, although negotiated). */
+    bool outgoingCompressed = false;
+    /** Why, in words, when something differs from what one would expect (e.g. an 8-bit window). */
+    QString note;
 };
 
 /** A snapshot of what is known about the connection (Windows' MessageWebSocketInformation, extended). */
@@ -43,6 +62,7 @@ struct MessageWebSocketInformation {
     /** The negotiated subprotocol: null before the upgrade, empty when none was negotiated. */
     QString protocol;
     HandshakeTranscript handshake;
+    CompressionInformation compression;
     TrafficCounters counters;
     /** Round-trip time of the last answered ping; -1 when none. */
     std::chrono::milliseconds lastPingRoundTrip{-1};

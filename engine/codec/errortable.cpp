@@ -59,6 +59,10 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"A frame length is not in its minimal encoding (RFC 6455 §5.2)", Protocol, S::UnexpectedServerError};
     case ErrorDetail::LengthTopBitSet:
         return {"A 64-bit frame length has its most significant bit set (RFC 6455 §5.2)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::CompressedContinuationFrame:
+        return {"A continuation frame has RSV1 set: only a message's first frame may (RFC 7692 §6.1)", Protocol, S::UnexpectedServerError};
+    case ErrorDetail::CompressedControlFrame:
+        return {"A control frame has RSV1 set: control frames are never compressed (RFC 7692 §6.1)", Protocol, S::UnexpectedServerError};
     // Sequence rules
     case ErrorDetail::UnexpectedContinuation:
         return {"A continuation frame arrived with no message to continue (RFC 6455 §5.4)", Protocol, S::UnexpectedServerError};
@@ -69,6 +73,8 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"A text message is not valid UTF-8 (RFC 6455 §8.1)", BadData, S::UnexpectedServerError};
     case ErrorDetail::MessageTooBig:
         return {"A message is larger than MaxMessageSize", TooBig, S::UnexpectedServerError};
+    case ErrorDetail::InvalidCompressedData:
+        return {"A compressed message does not inflate with the negotiated window (RFC 7692 §7.2.2)", BadData, S::UnexpectedServerError};
     // Close frames
     case ErrorDetail::InvalidClosePayloadLength:
         return {"A close frame has a 1-byte payload (RFC 6455 §5.5.1)", Protocol, S::UnexpectedServerError};
@@ -107,6 +113,21 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"The server named more than one subprotocol (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
     case ErrorDetail::UnrequestedExtension:
         return {"The server answered with an extension that was not offered (RFC 6455 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    // Extension negotiation
+    case ErrorDetail::InvalidExtensionHeader:
+        return {"The server's Sec-WebSocket-Extensions header is malformed (RFC 6455 §9.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MultipleExtensions:
+        return {"The server accepted more than one extension (RFC 7692 §5)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::UnknownExtensionParameter:
+        return {"The server's permessage-deflate answer has an unknown parameter (RFC 7692 §5)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::DuplicateExtensionParameter:
+        return {"The server's permessage-deflate answer repeats a parameter (RFC 7692 §5)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::InvalidExtensionParameterValue:
+        return {"A permessage-deflate parameter in the server's answer has an invalid value (RFC 7692 §7.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::UnrequestedExtensionParameter:
+        return {"The server's permessage-deflate answer has a parameter the offer did not allow (RFC 7692 §7.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MissingExtensionParameter:
+        return {"The server's permessage-deflate answer lacks a parameter the offer requested (RFC 7692 §7.1)", NoClose, S::ErrorHttpInvalidServerResponse};
     // Connection and network
     case ErrorDetail::HostNotFound:
         return {"The host name could not be resolved", NoClose, S::HostNameNotResolved};

@@ -92,12 +92,13 @@ void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayVie
 }
 
 namespace {
-void report(const FrameWrittenCallback &onFrame, Opcode opcode, bool fin, quint64 length, quint32 key)
+void report(const FrameWrittenCallback &onFrame, Opcode opcode, FrameFlags flags, quint64 length, quint32 key)
 {
     if (!onFrame)
         return;
     FrameHeader h;
-    h.fin = fin;
+    h.fin = flags.fin;
+    h.rsv1 = flags.rsv1;
     h.opcode = opcode;
     h.masked = true;
     h.maskKey = key;
@@ -108,7 +109,7 @@ void report(const FrameWrittenCallback &onFrame, Opcode opcode, bool fin, quint6
 } // namespace
 
 void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
-                  MaskKeySource &keys, const FrameWrittenCallback &onFrame)
+                  MaskKeySource &keys, const FrameWrittenCallback &onFrame, bool compressed)
 {
     const qsizetype step = (maxFrameBytes == 0 || quint64(payload.size()) <= maxFrameBytes)
             ? std::max<qsizetype>(payload.size(), 1)
@@ -117,7 +118,7 @@ void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint
     qsizetype pos = 0;
     do { // an empty message is one empty frame
         qsizetype n = std::min(step, payload.size() - pos);
-        if (opcode == Opcode::Text && pos + n < payload.size()) {
+        if (opcode == Opcode::Text && !compressed && pos + n < payload.size()) {
             // end text frames on a character boundary where the frame size allows: RFC 6455 lets a
             // frame end anywhere, but some peers (Qt WebSockets) decode each frame on its own
             qsizetype cut = n;
@@ -128,10 +129,11 @@ void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint
         }
         FrameFlags flags;
         flags.fin = pos + n == payload.size();
+        flags.rsv1 = compressed && pos == 0; // RFC 7692 §6.1: the first frame only
         const quint32 key = keys.nextMaskKey();
         const QByteArrayView chunk = payload.sliced(pos, n);
         writeFrame(out.grow(frameHeaderSize(quint64(n), true) + n), op, flags, chunk, key);
-        report(onFrame, op, flags.fin, quint64(n), key);
+        report(onFrame, op, flags, quint64(n), key);
         op = Opcode::Continuation;
         pos += n;
     } while (pos < payload.size());
@@ -155,12 +157,12 @@ private:
 } // namespace
 
 void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
-                   MaskKeySource &keys, const FrameWrittenCallback &onFrame)
+                   MaskKeySource &keys, const FrameWrittenCallback &onFrame, bool compressed)
 {
     if (maxFrameBytes > 0 && quint64(payload.size()) > maxFrameBytes)
         out.reserve(out.size() + payload.size() + (payload.size() / qsizetype(maxFrameBytes) + 1) * MaxFrameHeaderBytes);
     ByteArrayOutput output(out);
-    writeMessage(output, opcode, payload, maxFrameBytes, keys, onFrame);
+    writeMessage(output, opcode, payload, maxFrameBytes, keys, onFrame, compressed);
 }
 
 } // namespace Wsw::Codec

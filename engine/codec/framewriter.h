@@ -79,12 +79,13 @@ using FrameWrittenCallback = std::function<void(const FrameHeader &header)>;
  * Appends a whole message as frames of at most maxFrameBytes payload bytes each (0: one
  * frame), each masked with a fresh key from keys. An empty message is one empty frame. Text
  * frames end on a character boundary when the frame size leaves room (up to 3 bytes shorter).
+ * compressed: payload is a compressed message (RFC 7692): RSV1 on the first frame, cut anywhere.
  */
 void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
-                   MaskKeySource &keys, const FrameWrittenCallback &onFrame = {});
+                   MaskKeySource &keys, const FrameWrittenCallback &onFrame = {}, bool compressed = false);
 
 /** appendMessage() into any FrameOutput. */
 void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
-                  MaskKeySource &keys, const FrameWrittenCallback &onFrame = {});
+                  MaskKeySource &keys, const FrameWrittenCallback &onFrame = {}, bool compressed = false);
 
 } // namespace Wsw::Codec

@@ -128,6 +128,8 @@ QByteArray buildHandshakeRequest(const HandshakeRequestOptions &options)
     out += "Sec-WebSocket-Version: 13\r\n";
     if (!options.protocols.isEmpty())
         out += "Sec-WebSocket-Protocol: " + options.protocols.join(u", ").toUtf8() + "\r\n";
+    if (!options.extensions.isEmpty())
+        out += "Sec-WebSocket-Extensions: " + options.extensions + "\r\n";
     for (const auto &[name, value] : options.extraHeaders)
         out += name + ": " + value + "\r\n";
     out += "\r\n";
@@ -331,9 +333,6 @@ ErrorDetail HandshakeResponseParser::validateUpgrade(QByteArrayView key, const Q
             return ErrorDetail::UnrequestedSubprotocol; // RFC 6455 §4.1: must be one we offered
         chosen = name;
     }
-    for (const QByteArray &value : headerValues("Sec-WebSocket-Extensions"))
-        if (!value.trimmed().isEmpty())
-            return ErrorDetail::UnrequestedExtension; // none are offered yet
     if (acceptedProtocol)
         *acceptedProtocol = chosen;
     return ErrorDetail::None;

@@ -27,6 +27,7 @@ struct HandshakeRequestOptions {
     QUrl url;                    // ws:// or wss://, absolute
     QByteArray key;              // base64 of 16 random bytes (generateKey())
     QStringList protocols;       // Sec-WebSocket-Protocol, in order of preference
+    QByteArray extensions;       // Sec-WebSocket-Extensions (buildDeflateOffer()); empty: none
     HeaderList extraHeaders;     // validated with validateRequestHeader()
 };
 
@@ -70,7 +71,10 @@ public:
     /** The peer closed the connection: a body without a length ends here. */
     Result finishAtEndOfStream();
 
-    /** After Complete with status 101: checks RFC 6455 §4.1's rules for the client. */
+    /**
+     * After Complete with status 101: checks RFC 6455 §4.1's rules for the client. The
+     * extensions are negotiateDeflate()'s business (headerValues("Sec-WebSocket-Extensions")).
+     */
     ErrorDetail validateUpgrade(QByteArrayView key, const QStringList &offeredProtocols,
                                 QString *acceptedProtocol) const;
 

@@ -53,6 +53,11 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
             }
             break;
         case FrameReader::EventKind::FrameEnd:
+            error = m_assembler.endFrameData();
+            if (error != ErrorDetail::None)
+                break;
+            if (m_observer)
+                m_observer->onFrameComplete(m_reader.header(), m_assembler.frameUncompressedLength());
             error = m_assembler.frameEnd(sink, &keepGoing);
             break;
         }
@@ -78,7 +83,7 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
                != ParseStatus::Ok) {
         return FastPath::NotApplicable; // incomplete or broken: the general path says which
     }
-    if (!h.fin || h.masked || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)
+    if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)
         || m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
         || h.payloadLength > quint64(bytes.size() - h.headerSize))
         return FastPath::NotApplicable;
@@ -96,14 +101,23 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
         return FastPath::Failed;
     }
     bytes = bytes.sliced(h.headerSize + qsizetype(h.payloadLength));
+    if (m_observer)
+        m_observer->onFrameComplete(h, -1);
     const bool keepGoing = sink.onMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary,
                                           payload.toByteArray(), true);
     return keepGoing ? FastPath::Done : FastPath::Stop;
 }
 
+void InboundDecoder::enableDeflate(int serverWindowBits, bool serverNoContextTakeover)
+{
+    m_reader.setReservedBitsAllowed({true, false, false});
+    m_assembler.setInflate(serverWindowBits, serverNoContextTakeover);
+}
+
 void InboundDecoder::reset()
 {
     m_reader.reset();
+    m_reader.setReservedBitsAllowed({});
     m_assembler.reset();
     m_error = ErrorDetail::None;
 }

@@ -14,12 +14,18 @@ namespace Wsw::Codec {
 class InboundDecoder final
 {
 public:
-    /** Optional observer of every frame header (for the frame inspector). */
+    /** Optional observer of every frame (for counters and the frame inspector). */
     class FrameObserver
     {
     public:
         virtual ~FrameObserver() = default;
+        /** A frame begins (its payload is still to come). */
         virtual void onFrameHeader(const FrameHeader &header) = 0;
+        /**
+         * The frame's payload is complete, before a message it ends is handed over.
+         * uncompressedLength: what it inflated to, or -1 when it is not part of a compressed message.
+         */
+        virtual void onFrameComplete(const FrameHeader &header, qint64 uncompressedLength) = 0;
     };
 
     explicit InboundDecoder(Role role = Role::Client) : m_reader(role) {}
@@ -27,6 +33,8 @@ public:
     MessageAssembler &assembler() { return m_assembler; }
     FrameReader &reader() { return m_reader; }
     void setFrameObserver(FrameObserver *observer) { m_observer = observer; }
+    /** permessage-deflate in force: RSV1 allowed, compressed messages inflated with this window (8-15). */
+    void enableDeflate(int serverWindowBits, bool serverNoContextTakeover);
 
     /**
      * Processes bytes until they are used up, the sink asks to stop, or a rule is broken.

@@ -5,9 +5,29 @@
 
 namespace Wsw::Codec {
 
+void MessageAssembler::setInflate(int windowBits, bool noContextTakeover)
+{
+    m_inflateEnabled = windowBits > 0;
+    if (m_inflateEnabled)
+        m_inflater.configure(windowBits, noContextTakeover);
+    else
+        m_inflater.reset();
+}
+
+quint64 MessageAssembler::compressedSizeLimit(quint64 maxMessageSize)
+{
+    const quint64 slack = maxMessageSize / 8 + 1024;
+    return maxMessageSize > ~0ull - slack ? ~0ull : maxMessageSize + slack;
+}
+
 ErrorDetail MessageAssembler::frameStart(const FrameHeader &header)
 {
     m_frameFin = header.fin;
+    m_frameInflated = 0;
+    if (header.rsv1 && isControlOpcode(header.opcode))
+        return ErrorDetail::CompressedControlFrame; // RFC 7692 §6.1
+    if (header.rsv1 && header.opcode == Opcode::Continuation)
+        return ErrorDetail::CompressedContinuationFrame; // RFC 7692 §6.1: the first frame only
     if (isControlOpcode(header.opcode)) {
         // control frames may come between the fragments of a message (RFC 6455 §5.4)
         m_frameIsControl = true;
@@ -28,13 +48,17 @@ ErrorDetail MessageAssembler::frameStart(const FrameHeader &header)
         m_messageSize = 0;
         m_data = QByteArray();
         m_utf8.reset();
+        m_compressed = header.rsv1; // only when the reader allows RSV1: deflate is in force
     }
-    // m_messageSize never exceeds the limit, so this subtraction cannot wrap
-    if (header.payloadLength > m_maxMessageSize - m_messageSize)
+    // m_messageSize never exceeds the limit, so this subtraction cannot wrap. A compressed
+    // message's limit applies to its inflated bytes (checked as they come); its wire bytes
+    // only get a loose bound.
+    const quint64 limit = m_compressed ? compressedSizeLimit(m_maxMessageSize) : m_maxMessageSize;
+    if (header.payloadLength > limit - m_messageSize)
         return ErrorDetail::MessageTooBig;
     m_messageSize += header.payloadLength;
 
-    if (!m_partial) {
+    if (!m_partial && !m_compressed) {
         // Announced sizes are only promises: reserve up to MaxReserveAheadBytes beyond what has
         // arrived, so a frame that announces terabytes cannot make us allocate them. A message
         // that really is that large grows by doubling (a cheap realloc for large blocks).
@@ -52,6 +76,14 @@ ErrorDetail MessageAssembler::payload(QByteArrayView chunk, Sink &sink, bool *ke
         m_control.append(chunk.data(), chunk.size());
         return ErrorDetail::None;
     }
+    if (m_compressed) {
+        const ErrorDetail error = m_inflater.inflate(chunk, m_maxMessageSize, *this);
+        if (error != ErrorDetail::None)
+            return error;
+        if (m_partial)
+            return flushPartial(sink, false, keepGoing);
+        return ErrorDetail::None;
+    }
     // fail fast: the first invalid byte fails the message, whatever is still to come
     if (m_type == SocketMessageType::Utf8 && !m_utf8.write(chunk))
         return ErrorDetail::InvalidUtf8;
@@ -65,6 +97,36 @@ ErrorDetail MessageAssembler::payload(QByteArrayView chunk, Sink &sink, bool *ke
     if (m_partial)
         return flushPartial(sink, false, keepGoing);
     return ErrorDetail::None;
+}
+
+ErrorDetail MessageAssembler::onInflated(QByteArrayView bytes)
+{
+    m_frameInflated += quint64(bytes.size());
+    // fail fast on the inflated bytes, as they come
+    if (m_type == SocketMessageType::Utf8 && !m_utf8.write(bytes))
+        return ErrorDetail::InvalidUtf8;
+    appendData(bytes);
+    return ErrorDetail::None;
+}
+
+void MessageAssembler::appendData(QByteArrayView bytes)
+{
+    const quint64 needed = quint64(m_data.size()) + quint64(bytes.size());
+    if (quint64(m_data.capacity()) < needed)
+        m_data.reserve(qsizetype(std::max<quint64>(needed, quint64(m_data.capacity()) * 2)));
+    m_data.append(bytes.data(), bytes.size());
+}
+
+ErrorDetail MessageAssembler::endFrameData()
+{
+    if (m_frameIsControl || !m_frameFin || !m_compressed)
+        return ErrorDetail::None;
+    return m_inflater.finishMessage(m_maxMessageSize, *this);
+}
+
+qint64 MessageAssembler::frameUncompressedLength() const
+{
+    return (!m_frameIsControl && m_compressed) ? qint64(m_frameInflated) : -1;
 }
 
 ErrorDetail MessageAssembler::frameEnd(Sink &sink, bool *keepGoing)
@@ -115,6 +177,10 @@ void MessageAssembler::reset()
     m_messageSize = 0;
     m_data = QByteArray();
     m_utf8.reset();
+    m_compressed = false;
+    m_frameInflated = 0;
+    m_inflateEnabled = false;
+    m_inflater.reset();
     m_frameIsControl = false;
     m_frameFin = false;
     m_control = QByteArray();

@@ -3,6 +3,7 @@
 #include <QByteArray>
 
 #include "codec/frameheader.h"
+#include "codec/messageinflater.h"
 #include "codec/utf8validator.h"
 
 namespace Wsw::Codec {
@@ -18,8 +19,11 @@ namespace Wsw::Codec {
  * MaxReserveAheadBytes ahead of the data, so a one-frame message of ordinary size is allocated
  * once and a false announcement costs nothing. Partial mode: every payload chunk is handed over as it arrives
  * (text cut at code point boundaries), the last piece marked complete.
+ *
+ * With permessage-deflate (RFC 7692) a message whose first frame has RSV1 set is inflated as
+ * it arrives; MaxMessageSize and UTF-8 apply to the inflated bytes, as they grow.
  */
-class MessageAssembler final
+class MessageAssembler final : private MessageInflater::Sink
 {
 public:
     /** Most bytes reserved beyond what has arrived, whatever a frame header announces. */
@@ -37,12 +41,24 @@ public:
 
     void setMaxMessageSize(quint64 bytes) { m_maxMessageSize = bytes; }
     void setPartialMode(bool partial) { m_partial = partial; }
+    /** permessage-deflate in force with the server's window (8-15); 0 turns it off. */
+    void setInflate(int windowBits, bool noContextTakeover);
+    bool isInflateEnabled() const { return m_inflateEnabled; }
+    /**
+     * Most wire bytes a compressed message may have for a given limit on its inflated size:
+     * deflate may grow incompressible data a little (stored blocks: 5 bytes per 64 KiB).
+     */
+    static quint64 compressedSizeLimit(quint64 maxMessageSize);
 
     /** Sequence and size rules for a frame that begins. Returns the broken rule, or None. */
     ErrorDetail frameStart(const FrameHeader &header);
     /** An unmasked payload chunk of the current frame. */
     ErrorDetail payload(QByteArrayView chunk, Sink &sink, bool *keepGoing);
-    /** The current frame is complete. */
+    /** The current frame's payload is complete: the last frame of a compressed message inflates its tail. */
+    ErrorDetail endFrameData();
+    /** Bytes the current frame inflated to; -1 when it is not part of a compressed message. */
+    qint64 frameUncompressedLength() const;
+    /** The current frame is complete (after endFrameData()): a finished message is handed over. */
     ErrorDetail frameEnd(Sink &sink, bool *keepGoing);
 
     bool isMessageInProgress() const { return m_inMessage; }
@@ -53,6 +69,9 @@ public:
 
 private:
     ErrorDetail flushPartial(Sink &sink, bool isComplete, bool *keepGoing);
+    // MessageInflater::Sink
+    ErrorDetail onInflated(QByteArrayView bytes) override;
+    void appendData(QByteArrayView bytes);
 
     quint64 m_maxMessageSize = 0xFFFFFFFFull;
     bool m_partial = false;
@@ -63,6 +82,12 @@ private:
     quint64 m_messageSize = 0;     // payload bytes announced so far (frame headers seen)
     QByteArray m_data;
     Utf8Validator m_utf8;
+    bool m_compressed = false;
+
+    // permessage-deflate
+    bool m_inflateEnabled = false;
+    MessageInflater m_inflater;
+    quint64 m_frameInflated = 0;
 
     // current frame
     bool m_frameIsControl = false;

@@ -151,12 +151,15 @@ enum class ErrorDetail : int {
     FragmentedControlFrame,
     NonMinimalLength,
     LengthTopBitSet,
+    CompressedContinuationFrame,
+    CompressedControlFrame,
     // Frame sequence rules (RFC 6455 §5.4)
     UnexpectedContinuation,
     ExpectedContinuation,
     // Message content
     InvalidUtf8,
     MessageTooBig,
+    InvalidCompressedData,
     // Close frames (RFC 6455 §5.5.1, §7.4)
     InvalidClosePayloadLength,
     InvalidCloseCodeReceived,
@@ -177,6 +180,14 @@ enum class ErrorDetail : int {
     UnrequestedSubprotocol,
     MultipleSubprotocols,
     UnrequestedExtension,
+    // Extension negotiation (RFC 6455 §9.1, RFC 7692 §5, §7)
+    InvalidExtensionHeader,
+    MultipleExtensions,
+    UnknownExtensionParameter,
+    DuplicateExtensionParameter,
+    InvalidExtensionParameterValue,
+    UnrequestedExtensionParameter,
+    MissingExtensionParameter,
     // Connection and network
     HostNotFound,
     ConnectionRefused,

@@ -7,6 +7,7 @@
 #include "api/messagewebsocket.h"
 #include "codec/closecode.h"
 #include "codec/errortable.h"
+#include "codec/permessagedeflate.h"
 
 namespace Wsw {
 
@@ -135,6 +136,9 @@ bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
             return refuse(ErrorDetail::InvalidSubprotocol, QStringLiteral("\"%1\" is listed twice").arg(protocol));
         seen.append(protocol);
     }
+    QString deflateProblem;
+    if (validateDeflateOptions(control.compression, &deflateProblem) != ErrorDetail::None)
+        return refuse(ErrorDetail::InvalidArgument, deflateProblem);
     const Timeouts &t = control.timeouts;
     if (control.desiredUnsolicitedPongInterval.count() < 0 || t.idle.count() < 0)
         return refuse(ErrorDetail::InvalidArgument, QStringLiteral("intervals and timeouts may not be negative"));
@@ -209,6 +213,9 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_receivedCloseCode = quint16(CloseCode::AbnormalClosure);
     m_receivedCloseReason.clear();
     m_fragmentOpen = false;
+    m_fragmentCompressed = false;
+    m_deflater.reset();
+    m_compressOutgoing = false;
     m_pendingPings.clear();
     m_queue.clear();
     m_flushScheduled = false;
@@ -261,6 +268,7 @@ void WebSocketConnection::onSocketConnected()
     options.url = m_url;
     options.key = m_key;
     options.protocols = m_control.supportedProtocols;
+    options.extensions = buildDeflateOffer(m_control.compression);
     options.extraHeaders = m_requestHeaders;
     const QByteArray request = buildHandshakeRequest(options);
     m_info.handshake.request = request;
@@ -289,6 +297,15 @@ void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
         failHandshake(error);
         return;
     }
+    DeflateAgreement deflate;
+    QString problem;
+    const ErrorDetail extensionError = negotiateDeflate(
+            m_control.compression, m_response.headerValues("Sec-WebSocket-Extensions"), &deflate, &problem);
+    if (extensionError != ErrorDetail::None) {
+        failHandshake(extensionError, problem);
+        return;
+    }
+    applyDeflateAgreement(deflate);
     m_info.protocol = protocol;
     QTcpSocket *socket = m_socket;
     completeHandshake();
@@ -296,6 +313,32 @@ void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
     // have closed or dropped the connection meanwhile
     if (used < bytes.size() && socket == m_socket && !m_finished && !m_stopReading)
         processFrames(bytes.sliced(used));
+}
+
+void WebSocketConnection::applyDeflateAgreement(const DeflateAgreement &deflate)
+{
+    CompressionInformation &info = m_info.compression;
+    info = CompressionInformation();
+    if (!deflate.active)
+        return;
+    m_decoder.enableDeflate(deflate.serverMaxWindowBits, deflate.serverNoContextTakeover);
+    m_compressOutgoing = deflate.compressOutgoing;
+    if (m_compressOutgoing)
+        m_deflater.configure(deflate.clientMaxWindowBits, m_control.compression.compressionLevel,
+                             deflate.clientNoContextTakeover);
+    info.negotiated = true;
+    info.extension = QString::fromLatin1(deflate.response);
+    info.clientMaxWindowBits = deflate.clientMaxWindowBits;
+    info.serverMaxWindowBits = deflate.serverMaxWindowBits;
+    info.clientNoContextTakeover = deflate.clientNoContextTakeover;
+    info.serverNoContextTakeover = deflate.serverNoContextTakeover;
+    info.outgoingCompressed = m_compressOutgoing;
+    if (!m_compressOutgoing)
+        info.note = QStringLiteral("The server asked for client_max_window_bits=8, a window zlib cannot compress "
+                                   "with: our messages go uncompressed (RFC 7692 allows it); the server's are inflated.");
+    else if (m_control.compression.thresholdBytes > 0)
+        info.note = QStringLiteral("Messages shorter than %1 bytes go uncompressed.")
+                            .arg(m_control.compression.thresholdBytes);
 }
 
 void WebSocketConnection::completeHandshake()
@@ -381,6 +424,7 @@ bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, b
 {
     if (isComplete)
         ++m_info.counters.messagesReceived;
+    m_info.counters.messageBytesReceived += quint64(data.size());
     QTcpSocket *socket = m_socket;
     Q_EMIT m_facade->messageReceived(MessageWebSocketMessageReceivedEventArgs(type, std::move(data), isComplete));
     // the application may have closed, aborted or reconnected from its slot
@@ -443,6 +487,12 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
 {
     ++m_info.counters.framesReceived;
     m_info.counters.payloadBytesReceived += header.payloadLength;
+}
+
+void WebSocketConnection::onFrameComplete(const FrameHeader &header, qint64 uncompressedLength)
+{
+    if (header.rsv1 && !isControlOpcode(header.opcode))
+        ++m_info.counters.compressedMessagesReceived;
     if (!observingFrames())
         return;
     FrameInfo info;
@@ -455,6 +505,7 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
     info.masked = header.masked;
     info.maskKey = header.maskKey;
     info.payloadLength = header.payloadLength;
+    info.uncompressedLength = uncompressedLength;
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
     Q_EMIT m_facade->frameObserved(info);
 }
@@ -464,7 +515,7 @@ bool WebSocketConnection::observingFrames() const
     return m_facade->isFrameObserverConnected();
 }
 
-void WebSocketConnection::observeOutgoing(const FrameHeader &header)
+void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 uncompressedLength)
 {
     FrameInfo info;
     info.direction = FrameDirection::Outgoing;
@@ -474,6 +525,7 @@ void WebSocketConnection::observeOutgoing(const FrameHeader &header)
     info.masked = header.masked;
     info.maskKey = header.maskKey;
     info.payloadLength = header.payloadLength;
+    info.uncompressedLength = uncompressedLength;
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
     Q_EMIT m_facade->frameObserved(info);
 }
@@ -569,6 +621,10 @@ bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView dat
         return refuse(ErrorDetail::SendBufferFull);
 
     const Opcode opcode = type == SocketMessageType::Utf8 ? Opcode::Text : Opcode::Binary;
+    if (m_compressOutgoing && quint64(data.size()) >= m_control.compression.thresholdBytes) {
+        sendCompressedMessage(opcode, data);
+        return true;
+    }
     const qint64 before = m_queue.size();
     quint64 frames = 0;
     const quint64 frameSize = m_control.outboundFrameSizeInBytes;
@@ -589,7 +645,53 @@ bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView dat
     ++m_info.counters.messagesSent;
     m_info.counters.framesSent += frames;
     m_info.counters.payloadBytesSent += quint64(data.size());
+    m_info.counters.messageBytesSent += quint64(data.size());
     return true;
+}
+
+void WebSocketConnection::sendCompressedMessage(Opcode opcode, QByteArrayView data)
+{
+    // Each frame carries a part of the message compressed on its own (sync flush), so the frame
+    // inspector can say how much of the message each frame holds; one part when not split.
+    const quint64 frameSize = m_control.outboundFrameSizeInBytes;
+    const qsizetype step = (frameSize == 0 || quint64(data.size()) <= frameSize)
+            ? std::max<qsizetype>(data.size(), 1)
+            : qsizetype(frameSize);
+    const qint64 before = m_queue.size();
+    qsizetype pos = 0;
+    Opcode op = opcode;
+    do {
+        const qsizetype n = std::min(step, data.size() - pos);
+        FrameFlags flags;
+        flags.fin = pos + n == data.size();
+        flags.rsv1 = pos == 0; // RFC 7692 §6.1: the first frame of the message only
+        m_compressBuffer.clear();
+        m_deflater.compress(data.sliced(pos, n), flags.fin, &m_compressBuffer);
+        const quint32 key = m_keys->nextMaskKey();
+        writeFrame(m_queue.grow(frameHeaderSize(quint64(m_compressBuffer.size()), true) + m_compressBuffer.size()),
+                   op, flags, m_compressBuffer, key);
+        ++m_info.counters.framesSent;
+        m_info.counters.payloadBytesSent += quint64(m_compressBuffer.size());
+        if (observingFrames()) {
+            FrameHeader h;
+            h.fin = flags.fin;
+            h.rsv1 = flags.rsv1;
+            h.opcode = op;
+            h.masked = true;
+            h.maskKey = key;
+            h.payloadLength = quint64(m_compressBuffer.size());
+            observeOutgoing(h, n);
+        }
+        op = Opcode::Continuation;
+        pos += n;
+    } while (pos < data.size());
+    if (m_compressBuffer.capacity() > 1024 * 1024)
+        m_compressBuffer = QByteArray(); // a big message's buffer is not kept
+    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
+    ++m_info.counters.messagesSent;
+    ++m_info.counters.compressedMessagesSent;
+    m_info.counters.messageBytesSent += quint64(data.size());
+    scheduleFlush();
 }
 
 bool WebSocketConnection::sendFrame(QByteArrayView data, bool fin)
@@ -611,29 +713,46 @@ bool WebSocketConnection::sendFrame(QByteArrayView data, bool fin)
         if (!validator.write(data) || (fin && !validator.finish()))
             return refuse(ErrorDetail::InvalidUtf8InOutgoingText);
     }
+    const bool first = !m_fragmentOpen;
     m_fragmentOpen = !fin;
     m_fragmentType = type;
     m_fragmentUtf8 = validator;
+    // a message sent in parts is compressed whenever compression is in force (its size is unknown)
+    if (first)
+        m_fragmentCompressed = m_compressOutgoing;
 
     FrameFlags flags;
     flags.fin = fin;
+    flags.rsv1 = first && m_fragmentCompressed;
+    QByteArrayView payload = data;
+    if (m_fragmentCompressed) {
+        m_compressBuffer.clear();
+        m_deflater.compress(data, fin, &m_compressBuffer);
+        payload = m_compressBuffer;
+    }
     const quint32 key = m_keys->nextMaskKey();
     const qint64 before = m_queue.size();
-    writeFrame(m_queue.grow(frameHeaderSize(quint64(data.size()), true) + data.size()), opcode, flags, data, key);
+    writeFrame(m_queue.grow(frameHeaderSize(quint64(payload.size()), true) + payload.size()), opcode, flags, payload,
+               key);
     m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
     scheduleFlush();
     ++m_info.counters.framesSent;
-    m_info.counters.payloadBytesSent += quint64(data.size());
-    if (fin)
+    m_info.counters.payloadBytesSent += quint64(payload.size());
+    m_info.counters.messageBytesSent += quint64(data.size());
+    if (fin) {
         ++m_info.counters.messagesSent;
+        if (m_fragmentCompressed)
+            ++m_info.counters.compressedMessagesSent;
+    }
     if (observingFrames()) {
         FrameHeader h;
         h.fin = fin;
+        h.rsv1 = flags.rsv1;
         h.opcode = opcode;
         h.masked = true;
         h.maskKey = key;
-        h.payloadLength = quint64(data.size());
-        observeOutgoing(h);
+        h.payloadLength = quint64(payload.size());
+        observeOutgoing(h, m_fragmentCompressed ? qint64(data.size()) : -1);
     }
     return true;
 }

@@ -18,6 +18,8 @@
 #include "codec/framewriter.h"
 #include "codec/handshake.h"
 #include "codec/inbounddecoder.h"
+#include "codec/messagedeflater.h"
+#include "codec/permessagedeflate.h"
 #include "connection/outboundqueue.h"
 
 class QTcpSocket;
@@ -72,6 +74,7 @@ private:
     bool onControlFrame(Codec::Opcode opcode, QByteArray &&payload) override;
     // Codec::InboundDecoder::FrameObserver
     void onFrameHeader(const Codec::FrameHeader &header) override;
+    void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
 
     void onSocketConnected();
     void onSocketReadyRead();
@@ -90,6 +93,8 @@ private:
     bool isSendable() const;
     void processHandshakeBytes(QByteArrayView bytes);
     void completeHandshake();
+    void applyDeflateAgreement(const Codec::DeflateAgreement &deflate);
+    void sendCompressedMessage(Codec::Opcode opcode, QByteArrayView data);
     void processFrames(QByteArrayView bytes);
     void failHandshake(ErrorDetail detail, const QString &extra = {});
     /** The server broke a rule while open: send our close code, then end with the error. */
@@ -110,7 +115,7 @@ private:
     void retireSocket(bool graceful);
     void stopTimers();
     bool observingFrames() const;
-    void observeOutgoing(const Codec::FrameHeader &header);
+    void observeOutgoing(const Codec::FrameHeader &header, qint64 uncompressedLength = -1);
     static ErrorDetail mapSocketError(QAbstractSocket::SocketError error);
 
     MessageWebSocket *m_facade;
@@ -135,6 +140,9 @@ private:
     Codec::InboundDecoder m_decoder;
     Codec::SystemMaskKeySource m_systemKeys;
     Codec::MaskKeySource *m_keys = &m_systemKeys;
+    Codec::MessageDeflater m_deflater;
+    bool m_compressOutgoing = false;
+    QByteArray m_compressBuffer;
 
     // closing handshake
     bool m_closeSent = false;
@@ -148,6 +156,7 @@ private:
     bool m_fragmentOpen = false;
     SocketMessageType m_fragmentType = SocketMessageType::Binary;
     Codec::Utf8Validator m_fragmentUtf8;
+    bool m_fragmentCompressed = false;
 
     struct PendingPing {
         QByteArray payload;

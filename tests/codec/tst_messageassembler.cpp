@@ -120,9 +120,15 @@ class HeaderRecorder final : public InboundDecoder::FrameObserver
 {
 public:
     QByteArrayList headers;
+    QByteArrayList completed;
     void onFrameHeader(const FrameHeader &h) override
     {
         headers.append(QByteArray::number(int(h.opcode)) + (h.fin ? "F" : "-") + QByteArray::number(h.payloadLength));
+    }
+    void onFrameComplete(const FrameHeader &h, qint64 uncompressedLength) override
+    {
+        completed.append(QByteArray::number(int(h.opcode)) + (h.fin ? "F" : "-") + QByteArray::number(h.payloadLength)
+                         + (uncompressedLength >= 0 ? "/" + QByteArray::number(uncompressedLength) : QByteArray()));
     }
 };
 
@@ -672,6 +678,7 @@ void tst_MessageAssembler::frameObserverSeesEveryHeaderOnce()
         RecordingSink sink;
         QCOMPARE(Test::feedPieces(decoder, way, sink), ErrorDetail::None);
         QCOMPARE(recorder.headers, expected);
+        QCOMPARE(recorder.completed, expected); // each frame completes once, in order, none compressed
     }
 }
 

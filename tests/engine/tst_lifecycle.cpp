@@ -428,9 +428,26 @@ void tst_Lifecycle::invalidUpgradeAnswer_data()
             << ErrorDetail::MissingConnectionUpgrade << invalid;
     QTest::newRow("unrequested subprotocol") << head + accept + "Sec-WebSocket-Protocol: chat\r\n\r\n"
                                              << ErrorDetail::UnrequestedSubprotocol << invalid;
-    QTest::newRow("extension in answer")
-            << head + accept + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
+    // RFC 7692 §5: the answer to our permessage-deflate offer, each broken rule its own error
+    QTest::newRow("extension not offered")
+            << head + accept + "Sec-WebSocket-Extensions: x-webkit-deflate-frame\r\n\r\n"
             << ErrorDetail::UnrequestedExtension << invalid;
+    QTest::newRow("extension header malformed")
+            << head + accept + "Sec-WebSocket-Extensions: permessage-deflate; =15\r\n\r\n"
+            << ErrorDetail::InvalidExtensionHeader << invalid;
+    QTest::newRow("deflate accepted twice")
+            << head + accept + "Sec-WebSocket-Extensions: permessage-deflate, permessage-deflate\r\n\r\n"
+            << ErrorDetail::MultipleExtensions << invalid;
+    QTest::newRow("deflate parameter unknown")
+            << head + accept + "Sec-WebSocket-Extensions: permessage-deflate; fast\r\n\r\n"
+            << ErrorDetail::UnknownExtensionParameter << invalid;
+    QTest::newRow("deflate parameter twice")
+            << head + accept
+                    + "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; server_no_context_takeover\r\n\r\n"
+            << ErrorDetail::DuplicateExtensionParameter << invalid;
+    QTest::newRow("deflate window bits out of range")
+            << head + accept + "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=16\r\n\r\n"
+            << ErrorDetail::InvalidExtensionParameterValue << invalid;
     QTest::newRow("HTTP/1.0 101") << QByteArray("HTTP/1.0 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                                 "Connection: Upgrade\r\n")
                     + accept + "\r\n"

@@ -324,7 +324,8 @@ void tst_MessageWebSocket::requestHeadersAreSent()
     QCOMPARE(request.header("Sec-WebSocket-Version"), QByteArray("13"));
     QCOMPARE(QByteArray::fromBase64(request.key()).size(), 16);
     QCOMPARE(request.headerCount("Sec-WebSocket-Protocol"), 0); // none offered
-    QCOMPARE(request.headerCount("Sec-WebSocket-Extensions"), 0);
+    // RFC 7692: permessage-deflate is offered by default, as browsers do
+    QCOMPARE(request.header("Sec-WebSocket-Extensions"), QByteArray("permessage-deflate; client_max_window_bits"));
 }
 
 void tst_MessageWebSocket::requestHeadersLockedOnceConnecting()

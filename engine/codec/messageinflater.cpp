@@ -1,0 +1,112 @@
+#include "codec/messageinflater.h"
+
+#include <algorithm>
+
+#include <zlib.h>
+
+namespace Wsw::Codec {
+
+namespace {
+// RFC 7692 §7.2.2: the end of a message, removed by the sender
+constexpr unsigned char MessageTail[4] = {0x00, 0x00, 0xff, 0xff};
+} // namespace
+
+struct MessageInflater::State {
+    z_stream stream{};
+    bool initialized = false;
+    int windowBits = 15;
+    bool noContextTakeover = false;
+    unsigned char out[ChunkBytes];
+
+    ~State()
+    {
+        if (initialized)
+            inflateEnd(&stream);
+    }
+};
+
+MessageInflater::MessageInflater() = default;
+MessageInflater::~MessageInflater() = default;
+
+void MessageInflater::configure(int windowBits, bool noContextTakeover)
+{
+    m_state = std::make_unique<State>();
+    m_state->windowBits = windowBits;
+    m_state->noContextTakeover = noContextTakeover;
+    // negative: a raw deflate stream, no zlib header (RFC 7692 §7.2.2)
+    m_state->initialized = inflateInit2(&m_state->stream, -windowBits) == Z_OK;
+    m_messageBytes = 0;
+    m_streamEnded = false;
+}
+
+bool MessageInflater::isConfigured() const
+{
+    return m_state && m_state->initialized;
+}
+
+ErrorDetail MessageInflater::run(QByteArrayView compressed, quint64 limit, Sink &sink)
+{
+    if (!isConfigured())
+        return ErrorDetail::InvalidCompressedData;
+    z_stream &z = m_state->stream;
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(compressed.data()));
+    z.avail_in = uInt(compressed.size());
+    for (;;) {
+        if (m_streamEnded)
+            return ErrorDetail::None; // RFC 7692 §7.2.3.4: bytes after a final block carry nothing
+        // never inflate more than one byte past the limit: the excess is detected, not stored
+        const quint64 allowance = limit - std::min(limit, m_messageBytes);
+        const uInt room = uInt(std::min<quint64>(quint64(ChunkBytes), allowance + 1));
+        z.next_out = m_state->out;
+        z.avail_out = room;
+        const int rc = ::inflate(&z, Z_SYNC_FLUSH);
+        const qsizetype produced = qsizetype(room - z.avail_out);
+        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+            return ErrorDetail::InvalidCompressedData; // Z_DATA_ERROR, Z_NEED_DICT, Z_MEM_ERROR
+        if (quint64(produced) > allowance)
+            return ErrorDetail::MessageTooBig;
+        m_messageBytes += quint64(produced);
+        if (produced > 0) {
+            const ErrorDetail error = sink.onInflated(
+                    QByteArrayView(reinterpret_cast<const char *>(m_state->out), produced));
+            if (error != ErrorDetail::None)
+                return error;
+        }
+        if (rc == Z_STREAM_END) {
+            m_streamEnded = true;
+            return ErrorDetail::None;
+        }
+        // done when the input is used up and the output buffer was not filled
+        if (z.avail_in == 0 && z.avail_out > 0)
+            return ErrorDetail::None;
+        if (rc == Z_BUF_ERROR && z.avail_in == 0)
+            return ErrorDetail::None;
+    }
+}
+
+ErrorDetail MessageInflater::inflate(QByteArrayView compressed, quint64 limit, Sink &sink)
+{
+    return run(compressed, limit, sink);
+}
+
+ErrorDetail MessageInflater::finishMessage(quint64 limit, Sink &sink)
+{
+    const ErrorDetail error = run(QByteArrayView(reinterpret_cast<const char *>(MessageTail), 4), limit, sink);
+    if (error != ErrorDetail::None)
+        return error;
+    // after a final block the server starts a new stream; otherwise keep the window unless told not to
+    if (m_streamEnded || m_state->noContextTakeover)
+        inflateReset(&m_state->stream);
+    m_messageBytes = 0;
+    m_streamEnded = false;
+    return ErrorDetail::None;
+}
+
+void MessageInflater::reset()
+{
+    m_state.reset();
+    m_messageBytes = 0;
+    m_streamEnded = false;
+}
+
+} // namespace Wsw::Codec
