@@ -10,6 +10,7 @@
 
 #include "api/messagewebsocket.h"
 #include "clioutput.h"
+#include "deflateoption.h"
 #include "interruptwatcher.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -32,13 +33,15 @@ struct Connection {
  * One connection to the fuzzing server, run to its end in a local event loop: echo mode sends
  * every message back unchanged, otherwise the first text message is kept.
  */
-Connection runConnection(const QUrl &url, bool echo, std::chrono::seconds timeout, InterruptWatcher &interrupts)
+Connection runConnection(const QUrl &url, bool echo, std::chrono::seconds timeout, InterruptWatcher &interrupts,
+                         const DeflateOptions &compression = {})
 {
     Connection result;
     MessageWebSocket socket;
     MessageWebSocketControl control;
     control.maxMessageSize = AutobahnMaxMessageBytes;
     control.maxBufferedAmountBytes = 0; // an echo must never be refused
+    control.compression = compression; // by default "permessage-deflate; client_max_window_bits": sections 12, 13
     socket.setControl(control);
 
     QEventLoop loop;
@@ -137,6 +140,7 @@ int runAutobahn(const QStringList &arguments)
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("case-timeout"), QStringLiteral("Seconds one case may take (default 120)."),
                       QStringLiteral("seconds"), QStringLiteral("120")});
+    addDeflateOptions(parser);
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host:port of the fuzzing server"));
     if (const auto done = parseArguments(parser, arguments))
         return *done;
@@ -152,6 +156,9 @@ int runAutobahn(const QStringList &arguments)
     const int caseTimeout = parser.value(QStringLiteral("case-timeout")).toInt(&ok);
     if (!ok || caseTimeout <= 0)
         return usageError(parser, QStringLiteral("--case-timeout must be a positive number of seconds"));
+    DeflateOptions compression;
+    if (const QString error = readDeflateOptions(parser, &compression); !error.isEmpty())
+        return usageError(parser, error);
 
     InterruptWatcher interrupts;
     const Connection countConnection = runConnection(endpoint(base, u"/getCaseCount"_qs, {}), false,
@@ -182,7 +189,7 @@ int runAutobahn(const QStringList &arguments)
                                            interrupts);
         const QString id = info.value(u"id").toString();
         const Connection run = runConnection(endpoint(base, u"/runCase"_qs, query), true,
-                                             std::chrono::seconds(caseTimeout), interrupts);
+                                             std::chrono::seconds(caseTimeout), interrupts, compression);
         if (run.interrupted) {
             printErr(QStringLiteral("wscli autobahn: interrupted"));
             return ExitInterrupted;

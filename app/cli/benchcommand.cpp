@@ -11,6 +11,7 @@
 #include "api/messagewebsocket.h"
 #include "benchpayload.h"
 #include "clioutput.h"
+#include "deflateoption.h"
 
 namespace Wsw::Cli {
 
@@ -74,6 +75,7 @@ int runBench(const QStringList &arguments)
     parser.addOption({QStringLiteral("count"), QStringLiteral("Number of messages."), QStringLiteral("n")});
     parser.addOption({QStringLiteral("type"), QStringLiteral("text or binary (default binary)."), QStringLiteral("type"),
                       QStringLiteral("binary")});
+    addDeflateOptions(parser);
     parser.addPositionalArgument(QStringLiteral("URL_BASE"), QStringLiteral("ws://HOST:PORT of the benchmark server."));
     if (const auto done = parseArguments(parser, arguments))
         return *done;
@@ -100,6 +102,9 @@ int runBench(const QStringList &arguments)
         a.urlBase.chop(1);
     if (a.mode == u"big")
         a.count = 1;
+    DeflateOptions compression;
+    if (const QString error = readDeflateOptions(parser, &compression); !error.isEmpty())
+        return usageError(parser, error);
 
     const bool echo = a.mode == u"echo";
     const bool sendMode = a.mode == u"send";
@@ -109,6 +114,7 @@ int runBench(const QStringList &arguments)
     MessageWebSocketControl control;
     control.messageType = a.isText() ? SocketMessageType::Utf8 : SocketMessageType::Binary;
     control.maxBufferedAmountBytes = 0; // the pump below applies its own high-water mark
+    control.compression = compression;
     ws.setControl(control);
 
     BenchResult r;

@@ -52,7 +52,15 @@ int exitStatusForClose(quint16 code, bool wasClean)
 
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
 {
-    if (!parser.parse(arguments))
+    // --deflate takes an optional value, which QCommandLineParser cannot express: bare --deflate is --deflate=
+    QStringList args = arguments;
+    for (QString &arg : args) {
+        if (arg == u"--")
+            break;
+        if (arg == u"--deflate")
+            arg = QStringLiteral("--deflate=");
+    }
+    if (!parser.parse(args))
         return usageError(parser, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         printOut(helpText(parser));

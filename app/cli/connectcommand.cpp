@@ -7,6 +7,7 @@
 #include "clioutput.h"
 #include "connectionoptions.h"
 #include "interruptwatcher.h"
+#include "deflateoption.h"
 #include "messageprinter.h"
 #include "stdinreader.h"
 
@@ -59,6 +60,7 @@ public:
         const QString protocol = m_socket.information().protocol;
         printErr(u'[' + timestamp() + u"] connected to " + m_url.toDisplayString()
                  + (protocol.isEmpty() ? QString() : u" (subprotocol " + protocol + u')') + u"; /help for commands");
+        printErr(u'[' + timestamp() + u"] " + describeCompression(m_socket));
         const QList<QByteArray> waiting = std::exchange(m_waiting, {});
         for (const QByteArray &line : waiting)
             handle(line);

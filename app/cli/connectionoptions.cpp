@@ -8,6 +8,7 @@
 #include "codec/errortable.h"
 #include "codec/handshake.h"
 #include "clioutput.h"
+#include "deflateoption.h"
 
 namespace Wsw::Cli {
 
@@ -30,6 +31,7 @@ void ConnectionOptions::addTo(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("connect-timeout"),
                       QStringLiteral("Seconds allowed for connecting and the opening handshake (default 30)."),
                       QStringLiteral("seconds"), QStringLiteral("30")});
+    addDeflateOptions(parser);
 }
 
 QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QString &urlArgument)
@@ -77,7 +79,7 @@ QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QStr
         return QStringLiteral("--connect-timeout must be a positive number of seconds");
     control.timeouts.connect = std::chrono::seconds(seconds);
     control.timeouts.handshake = std::chrono::seconds(seconds);
-    return {};
+    return readDeflateOptions(parser, &control.compression);
 }
 
 QString ConnectionOptions::applyTo(MessageWebSocket &socket) const
