@@ -25,6 +25,8 @@ struct MessageDeflater::State {
 
 MessageDeflater::MessageDeflater() = default;
 MessageDeflater::~MessageDeflater() = default;
+MessageDeflater::MessageDeflater(MessageDeflater &&) noexcept = default;
+MessageDeflater &MessageDeflater::operator=(MessageDeflater &&) noexcept = default;
 
 void MessageDeflater::configure(int windowBits, int level, bool noContextTakeover)
 {
@@ -63,8 +65,15 @@ void MessageDeflater::compress(QByteArrayView data, bool finalPart, QByteArray *
     if (finalPart) {
         // the message's last four bytes are the empty block's 0x00 0x00 0xff 0xff: removed
         const qsizetype produced = out->size() - start;
-        if (produced >= 4 && std::memcmp(out->constData() + out->size() - 4, MessageTail, 4) == 0)
+        if (produced >= 4 && std::memcmp(out->constData() + out->size() - 4, MessageTail, 4) == 0) {
             out->chop(4);
+        } else {
+            // Nothing was pending (the last part already ended with a flush): zlib writes
+            // nothing. The receiver appends the tail, so the message must end with the first
+            // byte of an empty stored block, or the tail would be read as the start of a block.
+            Q_ASSERT(produced == 0);
+            out->append('\0');
+        }
         if (m_state->noContextTakeover)
             deflateReset(&z);
     }

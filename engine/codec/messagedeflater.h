@@ -18,8 +18,8 @@ class MessageDeflater final
 public:
     MessageDeflater();
     ~MessageDeflater();
-    MessageDeflater(const MessageDeflater &) = delete;
-    MessageDeflater &operator=(const MessageDeflater &) = delete;
+    MessageDeflater(MessageDeflater &&) noexcept;
+    MessageDeflater &operator=(MessageDeflater &&) noexcept;
 
     /** windowBits 9-15 (zlib cannot compress with 8), level -1 or 0-9. */
     void configure(int windowBits, int level, bool noContextTakeover);

@@ -27,6 +27,8 @@ struct MessageInflater::State {
 
 MessageInflater::MessageInflater() = default;
 MessageInflater::~MessageInflater() = default;
+MessageInflater::MessageInflater(MessageInflater &&) noexcept = default;
+MessageInflater &MessageInflater::operator=(MessageInflater &&) noexcept = default;
 
 void MessageInflater::configure(int windowBits, bool noContextTakeover)
 {
@@ -94,6 +96,10 @@ ErrorDetail MessageInflater::finishMessage(quint64 limit, Sink &sink)
     const ErrorDetail error = run(QByteArrayView(reinterpret_cast<const char *>(MessageTail), 4), limit, sink);
     if (error != ErrorDetail::None)
         return error;
+    // With the tail the message must end between blocks (zlib: data_type bit 128), or what
+    // follows would be read as the rest of a block: an empty payload, a cut block
+    if (!m_streamEnded && (m_state->stream.data_type & 128) == 0)
+        return ErrorDetail::InvalidCompressedData;
     // after a final block the server starts a new stream; otherwise keep the window unless told not to
     if (m_streamEnded || m_state->noContextTakeover)
         inflateReset(&m_state->stream);

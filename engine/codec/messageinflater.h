@@ -31,8 +31,8 @@ public:
 
     MessageInflater();
     ~MessageInflater();
-    MessageInflater(const MessageInflater &) = delete;
-    MessageInflater &operator=(const MessageInflater &) = delete;
+    MessageInflater(MessageInflater &&) noexcept;
+    MessageInflater &operator=(MessageInflater &&) noexcept;
 
     /** (Re)starts with the server's window (8-15); noContextTakeover resets after each message. */
     void configure(int windowBits, bool noContextTakeover);
