@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QMetaType>
 
 namespace Wsw {
 
@@ -31,3 +31,5 @@ struct DeflateOptions {
 };
 
 } // namespace Wsw
+
+Q_DECLARE_METATYPE(Wsw::DeflateOptions)

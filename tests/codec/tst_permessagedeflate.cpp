@@ -22,8 +22,6 @@ using Wsw::Test::FrameBuilder;
 using Wsw::Test::RecordingSink;
 using namespace Qt::Literals::StringLiterals;
 
-Q_DECLARE_METATYPE(Wsw::DeflateOptions)
-
 namespace {
 
 QByteArray hex(const char *text)
