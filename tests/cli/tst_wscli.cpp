@@ -87,6 +87,27 @@ private Q_SLOTS:
         QTest::newRow("bench bad mode") << QStringList{u"bench"_qs, u"--mode"_qs, u"x"_qs, u"--size"_qs, u"1"_qs,
                                                        u"--count"_qs, u"1"_qs, u"ws://127.0.0.1:1"_qs}
                                         << 2 << u"--mode"_qs;
+        QTest::newRow("deflate unknown parameter")
+                << QStringList{u"send"_qs, u"--deflate=fast"_qs, u"ws://127.0.0.1/"_qs, u"x"_qs} << 2
+                << u"unknown parameter \"fast\""_qs;
+        QTest::newRow("deflate window out of range")
+                << QStringList{u"send"_qs, u"--deflate=server_max_window_bits=16"_qs, u"ws://127.0.0.1/"_qs, u"x"_qs}
+                << 2 << u"from 8 to 15"_qs;
+        QTest::newRow("deflate flag with a value")
+                << QStringList{u"send"_qs, u"--deflate=client_no_context_takeover=1"_qs, u"ws://127.0.0.1/"_qs, u"x"_qs}
+                << 2 << u"takes no value"_qs;
+        QTest::newRow("deflate parameter twice")
+                << QStringList{u"connect"_qs, u"--deflate=level=1;level=2"_qs, u"ws://127.0.0.1/"_qs} << 2
+                << u"given twice"_qs;
+        QTest::newRow("deflate syntax") << QStringList{u"send"_qs, u"--deflate=;;"_qs, u"ws://127.0.0.1/"_qs, u"x"_qs}
+                                        << 2 << u"--deflate:"_qs;
+        QTest::newRow("deflate and no-deflate")
+                << QStringList{u"autobahn"_qs, u"--deflate"_qs, u"--no-deflate"_qs, u"ws://127.0.0.1:1"_qs} << 2
+                << u"contradict"_qs;
+        QTest::newRow("bench deflate bad level")
+                << QStringList{u"bench"_qs, u"--mode"_qs, u"echo"_qs, u"--size"_qs, u"1"_qs, u"--count"_qs, u"1"_qs,
+                               u"--deflate=level=10"_qs, u"ws://127.0.0.1:1"_qs}
+                << 2 << u"from 0 to 9"_qs;
         QTest::newRow("autobahn bad case list") << QStringList{u"autobahn"_qs, u"ws://127.0.0.1:1"_qs,
                                                                u"--case-timeout"_qs, u"0"_qs}
                                                 << 2 << u"--case-timeout"_qs;
@@ -153,6 +174,33 @@ private Q_SLOTS:
         QCOMPARE(request.header("Sec-WebSocket-Protocol"), QByteArray("chat, v2.chat"));
         QCOMPARE(request.header("X-Test"), QByteArray("42"));
         QCOMPARE(request.target, QByteArray("/path?q=1"));
+    }
+
+    void deflateOptionsReachTheOffer_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QByteArray>("offer"); // null: no header
+        QTest::newRow("default") << QStringList{} << QByteArray("permessage-deflate; client_max_window_bits");
+        QTest::newRow("bare --deflate") << QStringList{u"--deflate"_qs}
+                                        << QByteArray("permessage-deflate; client_max_window_bits");
+        QTest::newRow("--no-deflate") << QStringList{u"--no-deflate"_qs} << QByteArray();
+        QTest::newRow("parameters as in the header")
+                << QStringList{u"--deflate=client_max_window_bits=10; server_no_context_takeover"_qs}
+                << QByteArray("permessage-deflate; server_no_context_takeover; client_max_window_bits=10");
+        QTest::newRow("with the extension name")
+                << QStringList{u"--deflate=permessage-deflate; server_max_window_bits=9"_qs}
+                << QByteArray("permessage-deflate; server_max_window_bits=9");
+    }
+    void deflateOptionsReachTheOffer()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QByteArray, offer);
+        const Run run = runWscli(QStringList{u"send"_qs} + options + QStringList{m_server->url().toString(), u"x"_qs});
+        QCOMPARE(run.exitCode, 0);
+        const UpgradeRequest request = m_server->lastRequest();
+        QCOMPARE(request.headerCount("Sec-WebSocket-Extensions"), offer.isNull() ? 0 : 1);
+        if (!offer.isNull())
+            QCOMPARE(request.header("Sec-WebSocket-Extensions"), offer);
     }
 
     void refusedConnectionExits1()
