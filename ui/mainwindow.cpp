@@ -304,6 +304,12 @@ void MainWindow::onConnected()
     const QString protocol = m_socket.information().protocol;
     appendLog(u"·", protocol.isEmpty() ? tr("connected to %1").arg(m_url->text())
                                        : tr("connected to %1 (subprotocol %2)").arg(m_url->text(), protocol));
+    const CompressionInformation compression = m_socket.information().compression;
+    if (compression.negotiated)
+        appendLog(u"·", compression.note.isEmpty() ? tr("compression: %1").arg(compression.extension)
+                                                   : tr("compression: %1 (%2)").arg(compression.extension, compression.note));
+    else
+        appendLog(u"·", tr("compression: not negotiated (the server declined permessage-deflate)"));
     clearError();
     m_composer->setFocus();
 }
