@@ -1,5 +1,7 @@
 #include "codec/handshake.h"
 
+#include "codec/httptoken.h"
+
 #include <algorithm>
 
 #include <QCryptographicHash>
@@ -8,25 +10,6 @@
 namespace Wsw::Codec {
 
 namespace {
-
-bool isTokenChar(char c)
-{
-    // RFC 7230 §3.2.6 tchar
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isToken(QByteArrayView s)
-{
-    return !s.isEmpty() && std::all_of(s.begin(), s.end(), isTokenChar);
-}
 
 bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
 {

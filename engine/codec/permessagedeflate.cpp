@@ -1,32 +1,10 @@
 #include "codec/permessagedeflate.h"
 
+#include "codec/httptoken.h"
+
 namespace Wsw::Codec {
 
 namespace {
-
-bool isTokenChar(char c)
-{
-    // RFC 7230 tchar
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isToken(QByteArrayView s)
-{
-    if (s.isEmpty())
-        return false;
-    for (char c : s)
-        if (!isTokenChar(c))
-            return false;
-    return true;
-}
 
 /** A cursor over one header value, for the grammar of RFC 6455 §9.1. */
 class ListReader

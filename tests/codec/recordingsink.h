@@ -117,6 +117,20 @@ inline ErrorDetail feedSplit(Codec::InboundDecoder &decoder, QByteArrayView byte
     return feedPieces(decoder, {bytes.first(split), bytes.sliced(split)}, sink);
 }
 
+/** The ways a stream is fed: whole, split in two at every point, and one byte at a time. */
+inline QList<QList<QByteArrayView>> feedings(QByteArrayView stream)
+{
+    QList<QList<QByteArrayView>> out;
+    out.append({stream});
+    for (qsizetype split = 0; split <= stream.size(); ++split)
+        out.append({stream.first(split), stream.sliced(split)});
+    QList<QByteArrayView> bytes;
+    for (qsizetype i = 0; i < stream.size(); ++i)
+        bytes.append(stream.sliced(i, 1));
+    out.append(bytes);
+    return out;
+}
+
 inline ErrorDetail feedByteByByte(Codec::InboundDecoder &decoder, QByteArrayView bytes, RecordingSink &sink)
 {
     QList<QByteArrayView> pieces;

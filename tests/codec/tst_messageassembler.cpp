@@ -17,6 +17,7 @@ using namespace Wsw;
 using namespace Wsw::Codec;
 using Wsw::Test::FrameBuilder;
 using Wsw::Test::RecordingSink;
+using Wsw::Test::feedings;
 
 Q_DECLARE_METATYPE(Wsw::Codec::Role)
 
@@ -70,19 +71,6 @@ QByteArray cont(const QByteArray &payload, bool fin = true)
 }
 
 /** Ways of feeding one stream: at once, at every split point, one byte at a time. */
-QList<QList<QByteArrayView>> feedings(QByteArrayView stream)
-{
-    QList<QList<QByteArrayView>> out;
-    out.append({stream});
-    for (qsizetype split = 0; split <= stream.size(); ++split)
-        out.append({stream.first(split), stream.sliced(split)});
-    QList<QByteArrayView> bytes;
-    for (qsizetype i = 0; i < stream.size(); ++i)
-        bytes.append(stream.sliced(i, 1));
-    out.append(bytes);
-    return out;
-}
-
 QString feedingName(int index, qsizetype streamSize)
 {
     if (index == 0)

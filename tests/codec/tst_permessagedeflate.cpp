@@ -20,6 +20,7 @@ using namespace Wsw;
 using namespace Wsw::Codec;
 using Wsw::Test::FrameBuilder;
 using Wsw::Test::RecordingSink;
+using Wsw::Test::feedings;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -58,19 +59,6 @@ QByteArray frame(quint8 opcode, QByteArrayView payload, bool rsv1, bool fin = tr
     b.rsv1 = rsv1;
     b.fin = fin;
     return b.build(payload);
-}
-
-QList<QList<QByteArrayView>> feedings(QByteArrayView stream)
-{
-    QList<QList<QByteArrayView>> out;
-    out.append({stream});
-    for (qsizetype split = 0; split <= stream.size(); ++split)
-        out.append({stream.first(split), stream.sliced(split)});
-    QList<QByteArrayView> bytes;
-    for (qsizetype i = 0; i < stream.size(); ++i)
-        bytes.append(stream.sliced(i, 1));
-    out.append(bytes);
-    return out;
 }
 
 /** Records the uncompressed length of every frame. */
