@@ -323,9 +323,11 @@ void WebSocketConnection::applyDeflateAgreement(const DeflateAgreement &deflate)
         return;
     m_decoder.enableDeflate(deflate.serverMaxWindowBits, deflate.serverNoContextTakeover);
     m_compressOutgoing = deflate.compressOutgoing;
-    if (m_compressOutgoing)
+    if (m_compressOutgoing) {
         m_deflater.configure(deflate.clientMaxWindowBits, m_control.compression.compressionLevel,
                              deflate.clientNoContextTakeover);
+        m_compressOutgoing = m_deflater.isConfigured(); // zlib out of memory: uncompressed is always allowed
+    }
     info.negotiated = true;
     info.extension = QString::fromLatin1(deflate.response);
     info.clientMaxWindowBits = deflate.clientMaxWindowBits;
@@ -333,9 +335,11 @@ void WebSocketConnection::applyDeflateAgreement(const DeflateAgreement &deflate)
     info.clientNoContextTakeover = deflate.clientNoContextTakeover;
     info.serverNoContextTakeover = deflate.serverNoContextTakeover;
     info.outgoingCompressed = m_compressOutgoing;
-    if (!m_compressOutgoing)
+    if (!deflate.compressOutgoing)
         info.note = QStringLiteral("The server asked for client_max_window_bits=8, a window zlib cannot compress "
                                    "with: our messages go uncompressed (RFC 7692 allows it); the server's are inflated.");
+    else if (!m_compressOutgoing)
+        info.note = QStringLiteral("zlib could not start a compressor: our messages go uncompressed.");
     else if (m_control.compression.thresholdBytes > 0)
         info.note = QStringLiteral("Messages shorter than %1 bytes go uncompressed.")
                             .arg(m_control.compression.thresholdBytes);
