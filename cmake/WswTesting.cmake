@@ -12,4 +12,8 @@ function(wsw_add_test)
         ENVIRONMENT "QT_QPA_PLATFORM=offscreen"
         TIMEOUT ${T_TIMEOUT}
         LABELS "${T_LABELS}")
+    # the suites the sanitizer build runs (scripts/sanitize.sh): everything but the UI
+    if(T_LABELS MATCHES "codec|engine|cli")
+        set_property(GLOBAL APPEND PROPERTY WSW_SANITIZER_TARGETS ${T_NAME})
+    endif()
 endfunction()

@@ -3,7 +3,8 @@
 #
 # On Debian 12, as root: installs what is missing (apt-get; nothing when all is there),
 # configures and builds into ./build, then either launches the workbench or runs the
-# whole test suite. Safe to run again at any time.
+# whole test suite followed by the memory-safety gate (scripts/sanitize.sh: ASan+UBSan build
+# in ./build-asan, the engine and wscli suites again, 20 s of each fuzzer). Safe to run again.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +29,8 @@ packages=(
     # tests: real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI
     python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
 )
+# tests only: the memory-safety gate (clang with ASan, UBSan and libFuzzer)
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev); fi
 # a command already on the machine stands for its package (e.g. a Node.js that bundles npm)
 declare -A provided_by_command=([nodejs]=node [npm]=npm)
 missing=()
@@ -79,4 +82,9 @@ fi
 
 say "running the test suite"
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
-exec ctest --test-dir build --output-on-failure -j2 "$@"
+ctest --test-dir build --output-on-failure -j2 "$@" || { say "the test suite failed"; exit 1; }
+# the memory-safety gate: the engine and wscli suites again under ASan+UBSan, then each
+# libFuzzer target for 20 s (scripts/sanitize.sh; its own build in build-asan/)
+say "memory-safety gate: sanitizer build, suites and fuzzing (scripts/sanitize.sh)"
+if [[ ${CI:-} == true ]]; then export WSW_WERROR=ON; else export WSW_WERROR=OFF; fi
+exec bash scripts/sanitize.sh 20

@@ -25,7 +25,8 @@ FrameReader::Event FrameReader::next(QByteArrayView &input)
             } else if (r.status == ParseStatus::NeedMore) {
                 // keep the partial header; nothing of it is interpreted yet
                 const qsizetype n = std::min<qsizetype>(input.size(), MaxFrameHeaderBytes);
-                std::memcpy(m_headerBuf, input.data(), size_t(n));
+                if (n > 0) // an empty view may have no data pointer at all (memcpy from null is UB)
+                    std::memcpy(m_headerBuf, input.data(), size_t(n));
                 m_headerFill = int(n);
                 input = input.sliced(n);
                 return {EventKind::NeedMore, {}, 0};
@@ -33,7 +34,8 @@ FrameReader::Event FrameReader::next(QByteArrayView &input)
         } else {
             const int before = m_headerFill;
             const qsizetype n = std::min<qsizetype>(input.size(), MaxFrameHeaderBytes - before);
-            std::memcpy(m_headerBuf + before, input.data(), size_t(n));
+            if (n > 0)
+                std::memcpy(m_headerBuf + before, input.data(), size_t(n));
             m_headerFill = before + int(n);
             r = parseFrameHeader(QByteArrayView(m_headerBuf, m_headerFill), m_role, m_allowed, &m_header);
             if (r.status == ParseStatus::Ok) {
