@@ -13,7 +13,7 @@ command -v clang++ >/dev/null || { echo "fuzz: needs clang (apt-get install clan
 CC=clang CXX=clang++ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSW_FUZZ=ON \
     -DWSW_BUILD_TESTS=ON >/dev/null
 status=0
-for target in inbound handshake; do
+for target in inbound handshake extensions inflate; do
     cmake --build "$build" --target "fuzz_$target" -j2 >/dev/null
     work=$build/corpus/$target crashes=$build/crashes/$target
     rm -rf "$work"
