@@ -1,10 +1,20 @@
 #!/usr/bin/python3
 """A fuzzing server that speaks the Autobahn|Testsuite fuzzingserver protocol, for client-mode self checks.
 
-It runs the project's own scripted re-creation of Autobahn|Testsuite sections 1-7 and 10 (client mode):
+It runs the project's own scripted re-creation of Autobahn|Testsuite sections 1-7, 10, 12 and 13 (client mode):
 every case is a small coroutine that writes frames -- well formed or deliberately malformed, whole or
 dripped in chunks -- to the client under test, records what the client sends back (messages, pings,
 pongs, its close frame, whether it closed TCP) and judges the result by Autobahn's rules.
+
+Sections 12 and 13 (permessage-deflate, RFC 7692) follow Autobahn's case12_x_x.py: the same 18 payload
+sizes and auto-fragment sizes per group, 12.1-12.5 with the default offer over five kinds of data, 13.1-13.7
+with Autobahn's seven ways of accepting the offer (client_no_context_takeover and client_max_window_bits 9 or
+15 requested of the client). Differences: the data are generated stand-ins of the same kind and size for
+Autobahn's test files (JSON, a bitmap, German prose, HTML, a PDF-like mix), and a case sends at most 2 MiB
+(at least 16 and at most 1000 messages) instead of always 1000 messages. The server inflates the client's
+messages with exactly the negotiated window and context rules, so a client that takes over its context
+when asked not to, uses a larger window than agreed, or sets RSV1 where it may not, FAILS; a client that
+does not offer permessage-deflate gets UNIMPLEMENTED, as with Autobahn.
 
 Standard library only (asyncio driving raw non-blocking sockets): a WebSocket library would refuse to
 write the malformed frames. Run it with Debian's /usr/bin/python3 (3.11). Every wait is bounded: a case
@@ -45,6 +55,8 @@ import struct
 import sys
 import time
 import urllib.parse
+import random
+import zlib
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Optional
 
@@ -233,6 +245,8 @@ class Peer:
         self._close_timer: Optional[asyncio.TimerHandle] = None
         self._frag_opcode: Optional[int] = None
         self._frag_data = bytearray()
+        self._frag_compressed = False
+        self.deflate: Optional[Deflate] = None   # permessage-deflate in force (sections 12, 13)
         self._reader_task: Optional[asyncio.Task] = None
         # everything goes out through one queue, in order, written by one task
         self._wbuf = bytearray()
@@ -301,6 +315,17 @@ class Peer:
             " chop=%d" % chop if chop else "", " sync" if sync else "",
             " (not sent: connection closed)" if self.state == CLOSED or self.conn.write_error else ""))
         await self.send_raw(build_frame(opcode, payload, fin, rsv, length), chop, sync)
+
+    async def send_message(self, payload: bytes, binary: bool, fragment_size: int = 0) -> None:
+        """A data message, compressed when permessage-deflate is in force, cut into frames of fragment_size."""
+        opcode = 0x2 if binary else 0x1
+        data, rsv = payload, 0
+        if self.deflate is not None and self.deflate.server_window > 8:
+            data, rsv = self.deflate.compress(payload), 4
+        pieces = [data[i:i + fragment_size] for i in range(0, len(data), fragment_size)] if fragment_size else [data]
+        pieces = pieces or [b""]
+        await self.send_raw(b"".join(build_frame(opcode if i == 0 else 0x0, p, fin=(i == len(pieces) - 1),
+                                                 rsv=rsv if i == 0 else 0) for i, p in enumerate(pieces)))
 
     def send_close_frame(self, code: Optional[int] = None, reason: bytes = b"", is_reply: bool = False) -> bool:
         """Autobahn's sendCloseFrame: only in OPEN; starts (or answers) the closing handshake."""
@@ -432,8 +457,19 @@ class Peer:
         if self.client_close is not None:
             self._violation("frame (opcode %d) after the client's close frame" % opcode)
             return False
-        if rsv:
-            self._violation("RSV bits %d set by the client" % rsv)
+        compressed = False
+        if rsv == 4 and self.deflate is not None:
+            # RFC 7692 §6.1: RSV1 marks a compressed message, on its first frame only
+            if opcode >= 8:
+                self._violation("RSV1 on a control frame (opcode %d) from the client" % opcode)
+                return False
+            if opcode == 0x0:
+                self._violation("RSV1 on a continuation frame from the client")
+                return False
+            compressed = True
+        elif rsv:
+            self._violation("RSV bits %d set by the client%s" % (
+                rsv, "" if self.deflate is None else " (only RSV1 is negotiated)"))
             return False
         if opcode >= 8:
             if not fin:
@@ -460,6 +496,7 @@ class Peer:
                 return False
             self._frag_opcode = opcode
             self._frag_data = bytearray()
+            self._frag_compressed = compressed
         elif opcode == 0x0:
             if self._frag_opcode is None:
                 self._violation("continuation frame without a message from the client")
@@ -476,6 +513,13 @@ class Peer:
             binary = self._frag_opcode == 0x2
             self._frag_opcode = None
             self._frag_data = bytearray()
+            if self._frag_compressed:
+                try:
+                    message = self.deflate.decompress(message)
+                except zlib.error as e:
+                    self._violation("a compressed message from the client does not inflate with the negotiated "
+                                    "parameters (%s): %s" % (self.deflate.response, e))
+                    return False
             if not binary:
                 try:
                     message.decode("utf-8")
@@ -516,6 +560,96 @@ class Peer:
 
 
 # ----------------------------------------------------------------------------------------------------
+# permessage-deflate (RFC 7692), for sections 12 and 13
+
+DEFLATE_TAIL = b"\x00\x00\xff\xff"
+
+
+@dataclass
+class DeflateOffer:
+    """One permessage-deflate offer of the client, read the way Autobahn reads it."""
+    accept_max_window_bits: bool = False      # client_max_window_bits offered: the server may limit it
+    accept_no_context_takeover: bool = True   # a server may always ask for client_no_context_takeover
+    request_no_context_takeover: bool = False # server_no_context_takeover asked for
+    request_max_window_bits: int = 0          # server_max_window_bits asked for
+
+
+def parse_offers(header: str) -> list:
+    """The permessage-deflate offers in Sec-WebSocket-Extensions (RFC 6455 §9.1); invalid ones are skipped."""
+    offers = []
+    for element in [e for e in header.split(",") if e.strip()]:
+        parts = [p.strip() for p in element.split(";")]
+        if parts[0].lower() != "permessage-deflate":
+            continue
+        offer, valid, seen = DeflateOffer(), True, set()
+        for param in parts[1:]:
+            name, _, value = param.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"')
+            if not name or name in seen:
+                valid = False
+                break
+            seen.add(name)
+            if name == "client_max_window_bits":
+                offer.accept_max_window_bits = True
+                if value and not (value.isdigit() and 8 <= int(value) <= 15):
+                    valid = False
+            elif name == "client_no_context_takeover":
+                offer.accept_no_context_takeover = True
+            elif name == "server_no_context_takeover":
+                offer.request_no_context_takeover = True
+            elif name == "server_max_window_bits":
+                if not (value.isdigit() and 8 <= int(value) <= 15):
+                    valid = False
+                else:
+                    offer.request_max_window_bits = int(value)
+            else:
+                valid = False
+        if valid:
+            offers.append(offer)
+    return offers
+
+
+class Deflate:
+    """The agreement in force: the server compresses with its parameters, inflates with the client's."""
+
+    def __init__(self, offer: DeflateOffer, request_no_context_takeover: bool = False, request_max_window_bits: int = 0):
+        self.server_no_context_takeover = offer.request_no_context_takeover
+        self.server_window = offer.request_max_window_bits or 15
+        self.client_no_context_takeover = request_no_context_takeover
+        self.client_window = request_max_window_bits or 15
+        parts = ["permessage-deflate"]
+        if offer.request_no_context_takeover:
+            parts.append("server_no_context_takeover")
+        if offer.request_max_window_bits:
+            parts.append("server_max_window_bits=%d" % offer.request_max_window_bits)
+        if request_no_context_takeover:
+            parts.append("client_no_context_takeover")
+        if request_max_window_bits:
+            parts.append("client_max_window_bits=%d" % request_max_window_bits)
+        self.response = "; ".join(parts)
+        self._compressor = None
+        self._decompressor = None
+        self.compressed_from_client = 0
+
+    def compress(self, payload: bytes) -> bytes:
+        # zlib cannot compress with an 8-bit window; send_message() sends uncompressed then
+        if self._compressor is None or self.server_no_context_takeover:
+            self._compressor = zlib.compressobj(6, zlib.DEFLATED, -self.server_window)
+        data = self._compressor.compress(payload) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
+        assert data.endswith(DEFLATE_TAIL)
+        return data[:-4]
+
+    def decompress(self, payload: bytes) -> bytes:
+        # a fresh inflater per message when the client may not take over its context: a client that
+        # does refers back into the previous message, which a fresh inflater cannot resolve
+        if self._decompressor is None or self.client_no_context_takeover:
+            self._decompressor = zlib.decompressobj(-self.client_window)
+        out = self._decompressor.decompress(payload + DEFLATE_TAIL)
+        self.compressed_from_client += 1
+        return out
+
+
+# ----------------------------------------------------------------------------------------------------
 # Cases
 
 
@@ -538,6 +672,8 @@ class Case:
     informational: bool = False           # 7.1.6: the message outcome is reported, not judged
     undefined_by_spec: bool = False       # 7.13.x: OK when failed with 1002, INFORMATIONAL otherwise
     extra_time: float = 0.0               # scripted waits, added to the hard per-case timeout
+    deflate_accept: Optional[Callable[[list], Optional[Deflate]]] = None   # sections 12, 13
+    make_expected: Optional[Callable[[], dict]] = None   # expected events built when the case runs
 
 
 class Ctx:
@@ -546,16 +682,33 @@ class Ctx:
     def __init__(self, peer: Peer, case: Case):
         self.peer = peer
         self.case = case
+        self.expected = case.make_expected() if case.make_expected else case.expected
         self.received: list[tuple] = []
+        self.unimplemented = False
+        self._arrived = asyncio.Event()
         self._timers: list[asyncio.TimerHandle] = []
         peer.on_event = self._on_event
 
     def _on_event(self, event: tuple) -> None:
         self.received.append(event)
+        self._arrived.set()
         self._finish_when_done()
 
+    async def wait_events(self, count: int) -> bool:
+        """Waits until count events have arrived; False when the connection ended first."""
+        while len(self.received) < count:
+            if self.peer.state == CLOSED:
+                return False
+            self._arrived.clear()
+            waiter = asyncio.create_task(self._arrived.wait())
+            closed = asyncio.create_task(self.peer.closed.wait())
+            await asyncio.wait({waiter, closed}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            closed.cancel()
+        return True
+
     def _finish_when_done(self) -> None:
-        for exp in self.case.expected.values():
+        for exp in self.expected.values():
             if self.received != exp:
                 return
         if self.case.by_server and not self.case.suppress_close:
@@ -1235,6 +1388,161 @@ def _section10() -> None:
                     ", ".join(map(str, sizes))), script, [("message", data, opcode == 0x2)])
 
 
+def _compression_data() -> dict:
+    """Stand-ins for Autobahn's test files (their contents are not ours to ship), made of the same
+    kind of data and of the same sizes: (bytes or str, binary?, description). Deterministic."""
+    rnd = random.Random(7692)
+    words = ["Faust", "Mephistopheles", "Gretchen", "Geist", "Natur", "über", "grün", "Größe", "Weißheit",
+             "und", "der", "die", "das", "ich", "nicht", "ist", "mit", "Straße", "schön", "Mädchen", "Äther"]
+
+    def prose(n: int) -> str:
+        out, size = [], 0
+        while size < n:
+            line = " ".join(rnd.choice(words) for _ in range(rnd.randint(4, 12))) + (".\n" if rnd.random() < 0.3 else ",\n")
+            out.append(line)
+            size += len(line.encode())
+        return "".join(out)
+
+    def json_text(n: int) -> str:
+        out, size, i = ["["], 1, 0
+        names = ["Zoë", "Ålesund", "東京", "São Paulo", "Kraków", "Ελλάδα", "Smith", "García", "Müller"]
+        while size < n:
+            rec = '{"id": %d, "name": "%s", "score": %.3f, "tags": ["%s", "%s"], "active": %s},\n' % (
+                i, rnd.choice(names), rnd.random() * 1000, rnd.choice(words), rnd.choice(words),
+                "true" if rnd.random() < 0.5 else "false")
+            out.append(rec)
+            size += len(rec.encode())
+            i += 1
+        return "".join(out)
+
+    def html(n: int) -> str:
+        out, size = ["<!DOCTYPE html><html><body>\n"], 0
+        while size < n:
+            chunk = '<div class="row"><a href="/item/%d">%s</a> <span>%s</span></div>\n' % (
+                rnd.randint(1, 99999), rnd.choice(words), prose(40).strip())
+            out.append(chunk)
+            size += len(chunk.encode())
+        return "".join(out)
+
+    def bitmap(n: int) -> bytes:
+        # a grey-scale picture: smooth gradients with noise
+        out = bytearray(b"BM" + bytes(52))
+        while len(out) < n:
+            y = len(out) // 512
+            out += bytes((x // 2 + y // 3 + rnd.randint(0, 24)) & 0xFF for x in range(512))
+        return bytes(out[:n])
+
+    def pdf(n: int) -> bytes:
+        # text streams between stretches of already-compressed (random) bytes
+        out = bytearray(b"%PDF-1.4\n")
+        while len(out) < n:
+            if rnd.random() < 0.5:
+                out += prose(2000).encode()
+            else:
+                out += rnd.randbytes(rnd.randint(500, 8000))
+        return bytes(out[:n])
+
+    def cut(text: str, n: int) -> str:
+        return text.encode()[:n].decode("utf-8", "ignore")   # at most n octets, whole characters
+
+    return {
+        "json_data1": (cut(json_text(194056 + 64), 194056), False, "Large JSON data file"),
+        "lena512": (bitmap(263222), True, "Picture, bitmap 512x512 grey"),
+        "gutenberg_faust": (prose(222218).encode()[:222218], True, "Human readable text in German"),
+        "html_data1": (cut(html(263647 + 64), 263647), False, "Large HTML file"),
+        "ooms": (pdf(1042328), True, "A larger PDF"),
+    }
+
+
+def _sections12and13() -> None:
+    # Autobahn's (payload length, message count, timeout, auto-fragment size); the counts are capped
+    # here so that no case moves more than 2 MiB each way (Autobahn sends 1000 messages of each size)
+    sizes = [(16, 0), (64, 0), (256, 0), (1024, 0), (4096, 0), (8192, 0), (16384, 0), (32768, 0), (65536, 0),
+             (131072, 0), (8192, 256), (16384, 256), (32768, 256), (65536, 256), (131072, 256), (131072, 1024),
+             (131072, 4096), (131072, 32768)]
+    data = _compression_data()
+
+    def count_for(size: int) -> int:
+        return max(16, min(1000, (2 * 1024 * 1024) // size))
+
+    def messages(key: str, size: int, count: int) -> list:
+        payload, binary, _ = data[key]
+        out, ptr = [], 0
+        for _ in range(count):
+            end = (ptr + size) % len(payload)
+            msg = payload[ptr:end] if end > ptr else payload[ptr:] + payload[:end]
+            ptr = end
+            out.append(msg if binary else msg.encode())
+        return out
+
+    def add_compression(id, description, key, size, count, fragment, accept):
+        binary = data[key][1]
+
+        async def script(ctx: Ctx) -> None:
+            if ctx.peer.deflate is None:
+                ctx.unimplemented = True
+                ctx.close(NORMAL)
+                return
+            ctx.peer.note("permessage-deflate: %s" % ctx.peer.deflate.response)
+            for i, (_, msg, _) in enumerate(ctx.expected[OK]):
+                await ctx.peer.send_message(msg, binary, fragment)
+                if not await ctx.wait_events(i + 1):
+                    return
+                if ctx.received[i] != ctx.expected[OK][i]:
+                    ctx.peer.note("echo %d differs from what was sent" % (i + 1))
+                    ctx.close(NORMAL)   # as Autobahn: judged as it stands
+                    return
+
+        def expected() -> dict:
+            return {OK: [("message", m, binary) for m in messages(key, size, count)]}
+
+        add(id, description, "Receive echo'ed messages (with payload as sent); clean close with normal code.",
+            script, {}, by_server=True, codes=[NORMAL], require_clean=True, extra_time=60.0,
+            deflate_accept=accept, make_expected=expected)
+
+    def first(offers):
+        return offers[0] if offers else None
+
+    def accept_plain(offers):
+        o = first(offers)
+        return Deflate(o) if o else None
+
+    def accept_with(no_context_takeover: bool, window_bits: int):
+        def accept(offers):
+            for o in offers:
+                if (not no_context_takeover or o.accept_no_context_takeover) and \
+                        (not window_bits or o.accept_max_window_bits):
+                    return Deflate(o, no_context_takeover, window_bits)
+            return None
+        return accept
+
+    def accept7(offers):
+        return accept_with(True, 9)(offers) or accept_with(True, 0)(offers) or accept_plain(offers)
+
+    j = 1
+    for key in ("json_data1", "lena512", "gutenberg_faust", "html_data1", "ooms"):
+        for i, (size, fragment) in enumerate(sizes, 1):
+            count = count_for(size)
+            add_compression("12.%d.%d" % (j, i),
+                            "%s (%s): send %d compressed messages each of payload size %d, auto-fragment to %d "
+                            "octets. Default permessage-deflate offer." % (
+                                data[key][2], "binary" if data[key][1] else "utf8", count, size, fragment),
+                            key, size, count, fragment, accept_plain)
+        j += 1
+
+    accepts = [("(False, 0)", accept_plain), ("(True, 0)", accept_with(True, 0)), ("(False, 9)", accept_with(False, 9)),
+               ("(False, 15)", accept_with(False, 15)), ("(True, 9)", accept_with(True, 9)),
+               ("(True, 15)", accept_with(True, 15)), ("[(True, 9), (True, 0), (False, 0)]", accept7)]
+    for j, (desc, accept) in enumerate(accepts, 1):
+        for i, (size, fragment) in enumerate(sizes, 1):
+            count = count_for(size)
+            add_compression("13.%d.%d" % (j, i),
+                            "Large JSON data file (utf8): send %d compressed messages each of payload size %d, "
+                            "auto-fragment to %d octets. Server accept (requestNoContextTakeover, "
+                            "requestMaxWindowBits): %s." % (count, size, fragment, desc),
+                            "json_data1", size, count, fragment, accept)
+
+
 _section1()
 _section2()
 _section3()
@@ -1243,6 +1551,7 @@ _section5()
 _section6()
 _section7()
 _section10()
+_sections12and13()
 assert len({c.id for c in CASES}) == len(CASES), "duplicate case ids"
 
 
@@ -1251,8 +1560,11 @@ assert len({c.id for c in CASES}) == len(CASES), "duplicate case ids"
 
 
 def judge(case: Case, ctx: Ctx, peer: Peer) -> dict:
+    if ctx.unimplemented:
+        return {"behavior": UNIMPLEMENTED, "behaviorMessages": UNIMPLEMENTED, "behaviorClose": UNIMPLEMENTED,
+                "result": "The client did not offer permessage-deflate as this case needs it.", "resultClose": ""}
     behavior, result = FAILED, "The events differ from every expected outcome."
-    for verdict, exp in case.expected.items():
+    for verdict, exp in ctx.expected.items():
         if ctx.received == exp:
             behavior, result = verdict, "The events match the %s outcome." % verdict
             break
@@ -1416,11 +1728,18 @@ class FuzzingServer:
             if self.verbose:
                 self.log("fuzzingserver: refused request: %s %s" % (e.status, e.message))
             return None
+        deflate = None
+        if path == "/runCase" and CASES[number - 1].deflate_accept is not None:
+            # sections 12, 13: the case decides how to accept the client's permessage-deflate offers;
+            # every other case declines extensions (no Sec-WebSocket-Extensions in the answer)
+            deflate = CASES[number - 1].deflate_accept(parse_offers(headers.get("sec-websocket-extensions", "")))
+        extension = "Sec-WebSocket-Extensions: %s\r\n" % deflate.response if deflate else ""
         if not await conn.send_all(("HTTP/1.1 101 Switching Protocols\r\nServer: %s\r\nUpgrade: websocket\r\n"
-                                    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n"
-                                    % (SERVER_NAME, accept_key(headers["sec-websocket-key"]))).encode()):
+                                    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n%s\r\n"
+                                    % (SERVER_NAME, accept_key(headers["sec-websocket-key"]), extension)).encode()):
             return None
         peer = Peer(conn)
+        peer.deflate = deflate
         peer.start_reading()
         if path == "/runCase":
             await self.run_case(peer, number, agent, headers)
@@ -1482,8 +1801,11 @@ class FuzzingServer:
         result = {
             "number": number, "id": case.id, "description": case.description, "expectation": case.expectation,
             **verdict,
-            "expected": {k: [show_event(e) for e in v] for k, v in case.expected.items()},
-            "received": [show_event(e) for e in ctx.received],
+            "expected": {k: [show_event(e) for e in v[:50]] for k, v in ctx.expected.items()},
+            "received": [show_event(e) for e in ctx.received[:50]],
+            "eventCounts": {"expected": {k: len(v) for k, v in ctx.expected.items()}, "received": len(ctx.received)},
+            "extension": peer.deflate.response if peer.deflate else None,
+            "compressedMessagesFromClient": peer.deflate.compressed_from_client if peer.deflate else 0,
             "expectedClose": {"closedByServer": case.by_server, "closeCode": case.codes,
                               "nonStrictCloseCode": case.alt_codes, "requireClean": case.require_clean},
             "clientCloseCode": peer.client_close[0] if peer.client_close else None,
