@@ -77,7 +77,15 @@ ErrorDetail MessageAssembler::payload(QByteArrayView chunk, Sink &sink, bool *ke
         return ErrorDetail::None;
     }
     if (m_compressed) {
+        // in partial mode, pieces go out while a chunk inflates (one frame can inflate to gigabytes)
+        m_inflateSink = &sink;
+        m_inflateStopped = false;
         const ErrorDetail error = m_inflater.inflate(chunk, m_maxMessageSize, *this);
+        m_inflateSink = nullptr;
+        if (m_inflateStopped) {
+            *keepGoing = false; // the application stopped reading from its slot
+            return ErrorDetail::None;
+        }
         if (error != ErrorDetail::None)
             return error;
         if (m_partial)
@@ -106,6 +114,16 @@ ErrorDetail MessageAssembler::onInflated(QByteArrayView bytes)
     if (m_type == SocketMessageType::Utf8 && !m_utf8.write(bytes))
         return ErrorDetail::InvalidUtf8;
     appendData(bytes);
+    if (m_partial && m_inflateSink && quint64(m_data.size()) >= PartialInflateFlushBytes) {
+        bool keepGoing = true;
+        const ErrorDetail error = flushPartial(*m_inflateSink, false, &keepGoing);
+        if (error != ErrorDetail::None)
+            return error;
+        if (!keepGoing) {
+            m_inflateStopped = true;
+            return ErrorDetail::OperationCanceled; // only stops the inflater; payload() reports a stop
+        }
+    }
     return ErrorDetail::None;
 }
 

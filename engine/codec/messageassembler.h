@@ -28,6 +28,8 @@ class MessageAssembler final : private MessageInflater::Sink
 public:
     /** Most bytes reserved beyond what has arrived, whatever a frame header announces. */
     static constexpr quint64 MaxReserveAheadBytes = 16 * 1024 * 1024;
+    /** Partial mode: inflated bytes held at most before a piece is handed over, mid-frame. */
+    static constexpr quint64 PartialInflateFlushBytes = 1024 * 1024;
 
     /** What the assembler hands over: whole messages (or pieces) and complete control frames. */
     class Sink
@@ -88,6 +90,8 @@ private:
     bool m_inflateEnabled = false;
     MessageInflater m_inflater;
     quint64 m_frameInflated = 0;
+    Sink *m_inflateSink = nullptr; // during payload(): where partial pieces go while inflating
+    bool m_inflateStopped = false;
 
     // current frame
     bool m_frameIsControl = false;

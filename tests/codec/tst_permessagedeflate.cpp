@@ -341,6 +341,34 @@ private slots:
         QVERIFY(sink.largestChunk <= MessageInflater::ChunkBytes);
     }
 
+    void partialModeHandsOverWhileInflating()
+    {
+        // one 64 KiB frame inflating to 64 MiB: in partial mode it arrives in pieces of about
+        // PartialInflateFlushBytes, never held whole
+        constexpr qsizetype Size = 64 * 1024 * 1024;
+        const QByteArray stream = frame(0x2, zlibDeflate(QByteArray(Size, 'z'), 15, 9), true);
+        InboundDecoder decoder = deflateDecoder();
+        decoder.assembler().setPartialMode(true);
+        RecordingSink sink;
+        QCOMPARE(decoder.feed(stream, sink), ErrorDetail::None);
+        QVERIFY(sink.pieces.size() >= 60);
+        qsizetype total = 0;
+        for (const RecordingSink::Piece &p : sink.pieces) {
+            QVERIFY(quint64(p.data.size()) <= MessageAssembler::PartialInflateFlushBytes + MessageInflater::ChunkBytes);
+            total += p.data.size();
+        }
+        QCOMPARE(total, Size);
+        QVERIFY(sink.pieces.last().isComplete);
+        // and an application that stops reading from its slot stops the inflating too
+        InboundDecoder stopping = deflateDecoder();
+        stopping.assembler().setPartialMode(true);
+        RecordingSink first;
+        first.stopAfter = 0;
+        qsizetype consumed = -1;
+        QCOMPARE(stopping.feed(stream, first, &consumed), ErrorDetail::None);
+        QCOMPARE(first.pieces.size(), 1);
+    }
+
     void utf8FailsFastOnInflatedBytes()
     {
         // the invalid byte comes first; 4 MiB of text follow. The error must come from the first
