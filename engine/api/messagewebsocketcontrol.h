@@ -39,7 +39,11 @@ struct MessageWebSocketControl {
     quint32 maxMessageSize = InfiniteMessageSize;
     /** SO_SNDBUF of the TCP socket (Windows' meaning); unset = the OS default. */
     std::optional<quint32> outboundBufferSizeInBytes;
-    /** Our own setting: split outgoing messages into frames of at most this many payload bytes; 0 = one frame. */
+    /**
+     * Our own setting: split outgoing messages into frames of at most this many payload bytes; 0 = one
+     * frame. A compressed message is split before compression: each frame carries at most this many
+     * message bytes, compressed on their own (incompressible data can make a frame a few bytes longer).
+     */
     quint32 outboundFrameSizeInBytes = 0;
     /**
      * Most bytes the send queue may hold before sends are refused (SendBufferFull). A send is

@@ -13,22 +13,79 @@
 //   /big?size=N             sends one binary message of N bytes, then waits for the client
 //   /reset                  resets TCP (RST) right after the handshake, then prints "reset" on stdout
 //   /bogus-protocol         answers with Sec-WebSocket-Protocol: bogus, which the client did not offer
+//   /echo-fragmented?fragmentSize=N  echoes every message in frames of at most N bytes of the message
+//                           (a frame boundary may fall inside a character; an empty message is one frame)
 // Subprotocols: "chat" and "superchat"; the first one the client offers that is supported wins.
+// These routes never compress (perMessageDeflate: false): a client's permessage-deflate offer is
+// ignored.
+//
+// permessage-deflate (RFC 7692), the same in python_server.py (not in qt_server.cpp):
+//   /deflate/<route>?<options>  <route> as above (echo, big, ...), with ws's permessage-deflate
+//                               configured by <options> for this connection only
+//   /deflate?<options>          is /deflate/echo?<options>
+// <options>, each optional, are ws's perMessageDeflate options (ws's defaults when absent):
+//   serverNoContextTakeover=1  clientNoContextTakeover=1  serverMaxWindowBits=8..15
+//   clientMaxWindowBits=8..15  threshold=N (here 0 when absent, so that every message we send is
+//   compressed: ws applies its threshold only under no_context_takeover, but then to all sizes).
+// ws accepts the client's offer as ws does (server_no_context_takeover and server_max_window_bits
+// that the client requests are granted), or answers 400 when no offer is acceptable (e.g.
+// clientMaxWindowBits set and the client did not offer client_max_window_bits).
 'use strict';
 
+const http = require('http');
 const { WebSocketServer } = require('ws');
 
 const SUPPORTED_SUBPROTOCOLS = ['chat', 'superchat'];
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024; // the tests send up to 16 MiB
 const DROP_ANNOUNCED_BYTES = 16 * 1024 * 1024;
 const DROP_SENT_BYTES = 64 * 1024;
+const DEFLATE_PREFIX = '/deflate';
 
-function routeOf(request) {
+function urlOf(request) {
     return new URL(request.url, 'http://127.0.0.1');
+}
+
+/** The route without the /deflate prefix; /deflate alone is /deflate/echo. */
+function routeOf(request) {
+    const path = urlOf(request).pathname;
+    if (path === DEFLATE_PREFIX)
+        return '/echo';
+    return path.startsWith(DEFLATE_PREFIX + '/') ? path.slice(DEFLATE_PREFIX.length) : path;
+}
+
+function isDeflateRequest(request) {
+    const path = urlOf(request).pathname;
+    return path === DEFLATE_PREFIX || path.startsWith(DEFLATE_PREFIX + '/');
+}
+
+function perMessageDeflateOf(request) {
+    const query = urlOf(request).searchParams;
+    const options = { threshold: Number(query.get('threshold') ?? 0) };
+    if (query.get('serverNoContextTakeover') === '1')
+        options.serverNoContextTakeover = true;
+    if (query.get('clientNoContextTakeover') === '1')
+        options.clientNoContextTakeover = true;
+    if (query.has('serverMaxWindowBits'))
+        options.serverMaxWindowBits = Number(query.get('serverMaxWindowBits'));
+    if (query.has('clientMaxWindowBits'))
+        options.clientMaxWindowBits = Number(query.get('clientMaxWindowBits'));
+    return options;
 }
 
 function echo(ws) {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+}
+
+function echoFragmented(ws, fragmentSize) {
+    ws.on('message', (data, isBinary) => {
+        if (data.length === 0) {
+            ws.send(data, { binary: isBinary });
+            return;
+        }
+        for (let at = 0; at < data.length; at += fragmentSize) {
+            ws.send(data.subarray(at, at + fragmentSize), { binary: isBinary, fin: at + fragmentSize >= data.length });
+        }
+    });
 }
 
 function partialBinaryFrame() {
@@ -40,30 +97,9 @@ function partialBinaryFrame() {
     return Buffer.concat([header, Buffer.alloc(DROP_SENT_BYTES)]);
 }
 
-const server = new WebSocketServer({
-    host: '127.0.0.1',
-    port: 0,
-    maxPayload: MAX_MESSAGE_BYTES,
-    perMessageDeflate: false,
-    // only called when the client offered at least one subprotocol
-    handleProtocols: (offered, request) => {
-        if (routeOf(request).pathname === '/bogus-protocol')
-            return 'bogus';
-        for (const protocol of offered) {
-            if (SUPPORTED_SUBPROTOCOLS.includes(protocol))
-                return protocol;
-        }
-        return false;
-    },
-});
-
-server.on('listening', () => {
-    process.stdout.write(`${server.address().port}\n`);
-});
-
-server.on('connection', (ws, request) => {
-    const url = routeOf(request);
-    switch (url.pathname) {
+function serve(ws, request) {
+    const url = urlOf(request);
+    switch (routeOf(request)) {
     case '/echo':
     case '/bogus-protocol':
         echo(ws);
@@ -71,6 +107,9 @@ server.on('connection', (ws, request) => {
     case '/protocol':
         ws.send(ws.protocol, { binary: false });
         echo(ws);
+        break;
+    case '/echo-fragmented':
+        echoFragmented(ws, Number(url.searchParams.get('fragmentSize')));
         break;
     case '/close':
         ws.close(Number(url.searchParams.get('code')), url.searchParams.get('reason') ?? '');
@@ -90,6 +129,47 @@ server.on('connection', (ws, request) => {
         ws.close(1008, 'unknown route');
         break;
     }
+}
+
+/** A WebSocketServer without a listener of its own: the HTTP server below hands it the upgrades. */
+function webSocketServer(perMessageDeflate, clientTracking) {
+    const wss = new WebSocketServer({
+        noServer: true,
+        clientTracking,
+        maxPayload: MAX_MESSAGE_BYTES,
+        perMessageDeflate,
+        // only called when the client offered at least one subprotocol
+        handleProtocols: (offered, request) => {
+            if (routeOf(request) === '/bogus-protocol')
+                return 'bogus';
+            for (const protocol of offered) {
+                if (SUPPORTED_SUBPROTOCOLS.includes(protocol))
+                    return protocol;
+            }
+            return false;
+        },
+    });
+    wss.on('connection', serve);
+    return wss;
+}
+
+const plain = webSocketServer(false, true);
+
+// what ws does when it owns the port: 426 for anything that is not an upgrade
+const httpServer = http.createServer((request, response) => {
+    const body = http.STATUS_CODES[426];
+    response.writeHead(426, { 'Content-Length': body.length, 'Content-Type': 'text/plain' });
+    response.end(body);
+});
+
+httpServer.on('upgrade', (request, socket, head) => {
+    // one WebSocketServer per compressed connection: perMessageDeflate is a server-wide option
+    const wss = isDeflateRequest(request) ? webSocketServer(perMessageDeflateOf(request), false) : plain;
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+});
+
+httpServer.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${httpServer.address().port}\n`);
 });
 
 // end of file on stdin: the test that started us is gone or asks us to stop

@@ -13,7 +13,27 @@ Routes (path of the request URL), the same in node_server.js and qt_server.cpp:
   /big?size=N             sends one binary message of N bytes, then waits for the client
   /reset                  resets TCP (RST) right after the handshake, then prints "reset" on stdout
   /bogus-protocol         answers with Sec-WebSocket-Protocol: bogus, which the client did not offer
+  /echo-fragmented?fragmentSize=N  echoes every message in frames of at most N bytes (binary) or
+                          N characters (text: websockets sends str fragments, so frame boundaries
+                          fall between characters), then an empty final frame as websockets
+                          ends every fragmented message; an empty message is one frame
 Subprotocols: "chat" and "superchat"; the first one the client offers that is supported wins.
+These routes never compress: a client's permessage-deflate offer is ignored.
+
+permessage-deflate (RFC 7692), the same in node_server.js (not in qt_server.cpp):
+  /deflate/<route>?<options>  <route> as above (echo, big, ...), with permessage-deflate for this
+                              connection configured by <options>
+  /deflate?<options>          is /deflate/echo?<options>
+Without <options>, the library's own defaults, what serve(compression="deflate") configures:
+server_max_window_bits=12, client_max_window_bits=12, memLevel 5. Each option given replaces
+the library's setting of ServerPerMessageDeflateFactory (same names as in node_server.js):
+  serverNoContextTakeover=1  clientNoContextTakeover=1
+  serverMaxWindowBits=9..15  clientMaxWindowBits=8..15  (0: none, the factory's None)
+(websockets 10.4 cannot compress with an 8-bit window: zlib refuses raw deflate with wbits 8,
+so neither serverMaxWindowBits=8 nor a client's server_max_window_bits=8 works here.)
+websockets compresses every message it sends, whatever its size. It accepts the client's offer
+by its negotiation table (ServerPerMessageDeflateFactory.process_request_params), and ignores an
+offer it cannot accept (no compression) instead of refusing the handshake.
 """
 
 import asyncio
@@ -23,20 +43,63 @@ import struct
 import sys
 from urllib.parse import parse_qs, urlsplit
 
+from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 from websockets.legacy.server import WebSocketServerProtocol, serve
 
 SUPPORTED_SUBPROTOCOLS = ["chat", "superchat"]
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # the tests send up to 16 MiB
 DROP_ANNOUNCED_BYTES = 16 * 1024 * 1024
 DROP_SENT_BYTES = 64 * 1024
+DEFLATE_PREFIX = "/deflate"
+# serve(compression="deflate") in websockets 10.4 (enable_server_permessage_deflate)
+LIBRARY_DEFLATE_DEFAULTS = {
+    "server_no_context_takeover": False,
+    "client_no_context_takeover": False,
+    "server_max_window_bits": 12,
+    "client_max_window_bits": 12,
+}
+
+
+def is_deflate(path):
+    return path == DEFLATE_PREFIX or path.startswith(DEFLATE_PREFIX + "/")
+
+
+def route_of(path):
+    """The route without the /deflate prefix; /deflate alone is /deflate/echo."""
+    path = urlsplit(path).path
+    if path == DEFLATE_PREFIX:
+        return "/echo"
+    return path[len(DEFLATE_PREFIX):] if is_deflate(path) else path
+
+
+def deflate_factory(path):
+    """The permessage-deflate configuration a /deflate request asks for (see the docstring)."""
+    query = parse_qs(urlsplit(path).query)
+    settings = dict(LIBRARY_DEFLATE_DEFAULTS)
+    for name, key in (("serverNoContextTakeover", "server_no_context_takeover"),
+                      ("clientNoContextTakeover", "client_no_context_takeover")):
+        if name in query:
+            settings[key] = query[name][0] == "1"
+    for name, key in (("serverMaxWindowBits", "server_max_window_bits"),
+                      ("clientMaxWindowBits", "client_max_window_bits")):
+        if name in query:
+            settings[key] = int(query[name][0]) or None
+    return ServerPerMessageDeflateFactory(compress_settings={"memLevel": 5}, **settings)
 
 
 class InteropServerProtocol(WebSocketServerProtocol):
-    """Selects the client's first supported subprotocol, or a bogus one on /bogus-protocol."""
+    """Selects the client's first supported subprotocol, or a bogus one on /bogus-protocol; compresses
+    on /deflate routes only."""
+
+    def process_extensions(self, headers, available_extensions):
+        # self.path is set by read_http_request() before the extensions are negotiated; the
+        # base class's is a static method that handshake() calls through self
+        extensions = [deflate_factory(self.path)] if is_deflate(urlsplit(self.path).path) else None
+        return super().process_extensions(headers, extensions)
 
     def select_subprotocol(self, client_subprotocols, server_subprotocols):
         # self.path is set by read_http_request() before the subprotocol is chosen
-        if urlsplit(self.path).path == "/bogus-protocol":
+        if route_of(self.path) == "/bogus-protocol":
             return "bogus"
         for offered in client_subprotocols:
             if offered in server_subprotocols:
@@ -47,6 +110,14 @@ class InteropServerProtocol(WebSocketServerProtocol):
 async def echo(ws):
     async for message in ws:  # str for text, bytes for binary: send() keeps the type
         await ws.send(message)
+
+
+async def echo_fragmented(ws, fragment_size):
+    async for message in ws:
+        if not message:
+            await ws.send(message)
+        else:
+            await ws.send([message[at:at + fragment_size] for at in range(0, len(message), fragment_size)])
 
 
 async def drain(ws):
@@ -61,14 +132,15 @@ def partial_binary_frame():
 
 
 async def handler(ws):
-    url = urlsplit(ws.path)
-    query = parse_qs(url.query)
-    route = url.path
+    query = parse_qs(urlsplit(ws.path).query)
+    route = route_of(ws.path)
     if route in ("/echo", "/bogus-protocol"):
         await echo(ws)
     elif route == "/protocol":
         await ws.send(ws.subprotocol or "")
         await echo(ws)
+    elif route == "/echo-fragmented":
+        await echo_fragmented(ws, int(query["fragmentSize"][0]))
     elif route == "/close":
         await ws.close(int(query["code"][0]), query.get("reason", [""])[0])
     elif route == "/drop":
@@ -102,7 +174,7 @@ async def main():
                      create_protocol=InteropServerProtocol,
                      subprotocols=SUPPORTED_SUBPROTOCOLS,
                      max_size=MAX_MESSAGE_BYTES,
-                     compression=None) as server:
+                     compression=None) as server:  # /deflate: see process_extensions
         port = server.sockets[0].getsockname()[1]
         print(port, flush=True)
         await stop

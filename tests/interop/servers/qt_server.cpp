@@ -11,8 +11,10 @@
 //   /big?size=N             sends one binary message of N bytes, then waits for the client
 // Subprotocols: "chat" and "superchat" (QWebSocketServer::setSupportedSubprotocols, Qt 6.4).
 // There is no /bogus-protocol: QWebSocketServer only ever answers with a subprotocol the client
-// offered; and no /reset: QWebSocket gives no access to its socket to make close() send RST. The
-// tests skip those cases for this server.
+// offered; no /reset: QWebSocket gives no access to its socket to make close() send RST; and no
+// /deflate/... nor /echo-fragmented: QWebSocketServer has no permessage-deflate (it ignores a
+// client's offer), and those routes are only used with compression. The tests skip those cases
+// for this server.
 
 #include <unistd.h>
 
