@@ -108,9 +108,9 @@ private Q_SLOTS:
                 << QStringList{u"bench"_qs, u"--mode"_qs, u"echo"_qs, u"--size"_qs, u"1"_qs, u"--count"_qs, u"1"_qs,
                                u"--deflate=level=10"_qs, u"ws://127.0.0.1:1"_qs}
                 << 2 << u"from 0 to 9"_qs;
-        QTest::newRow("autobahn bad case list") << QStringList{u"autobahn"_qs, u"ws://127.0.0.1:1"_qs,
-                                                               u"--case-timeout"_qs, u"0"_qs}
-                                                << 2 << u"--case-timeout"_qs;
+        QTest::newRow("autobahn bad case timeout") << QStringList{u"autobahn"_qs, u"ws://127.0.0.1:1"_qs,
+                                                                  u"--case-timeout"_qs, u"0"_qs}
+                                                   << 2 << u"--case-timeout"_qs;
     }
     void helpAndUsage()
     {

@@ -381,6 +381,58 @@ private slots:
         QCOMPARE(server.clientCloseCode(), quint16(1002));
     }
 
+    void answerRefused_data()
+    {
+        // what our offer did not allow or requested and did not get: the handshake fails (no close frame)
+        QTest::addColumn<DeflateOptions>("options");
+        QTest::addColumn<QByteArray>("answer");
+        QTest::addColumn<ErrorDetail>("detail");
+        QTest::addColumn<QString>("mentions");
+        DeflateOptions bare;
+        bare.offerClientMaxWindowBits = false;
+        QTest::newRow("client window not offered") << bare << QByteArray("permessage-deflate; client_max_window_bits=10")
+                                                   << ErrorDetail::UnrequestedExtensionParameter
+                                                   << u"client_max_window_bits"_s;
+        DeflateOptions requests;
+        requests.serverNoContextTakeover = true;
+        requests.serverMaxWindowBits = 10;
+        QTest::newRow("requested window not granted") << requests
+                                                      << QByteArray("permessage-deflate; server_no_context_takeover")
+                                                      << ErrorDetail::MissingExtensionParameter
+                                                      << u"server_max_window_bits=10"_s;
+        QTest::newRow("requested no_context_takeover not granted")
+                << requests << QByteArray("permessage-deflate; server_max_window_bits=9")
+                << ErrorDetail::MissingExtensionParameter << u"server_no_context_takeover"_s;
+        QTest::newRow("window larger than requested")
+                << requests << QByteArray("permessage-deflate; server_no_context_takeover; server_max_window_bits=11")
+                << ErrorDetail::InvalidExtensionParameterValue << u"server_max_window_bits=11"_s;
+    }
+    void answerRefused()
+    {
+        QFETCH(DeflateOptions, options);
+        QFETCH(QByteArray, answer);
+        QFETCH(ErrorDetail, detail);
+        QFETCH(QString, mentions);
+        ScriptedServer server;
+        QVERIFY(server.listen());
+        server.acceptUpgrade(deflateAnswer(answer)).waitForDisconnect();
+        MessageWebSocket ws;
+        MessageWebSocketControl control;
+        control.compression = options;
+        QVERIFY(ws.setControl(control));
+        ClientSpies spies(&ws);
+        QVERIFY(ws.connectAsync(server.url()));
+        QVERIFY(QTest::qWaitFor([&] { return spies.ended(); }, WaitMs));
+        QCOMPARE(spies.connected.size(), 0);
+        QCOMPARE(spies.closed.size(), 0);
+        QCOMPARE(spies.error().detail(), detail);
+        QCOMPARE(spies.error().status(), WebErrorStatus::ErrorHttpInvalidServerResponse);
+        QVERIFY2(spies.error().message().contains(mentions), qPrintable(spies.error().message()));
+        QCOMPARE(ws.state(), ConnectionState::Failed);
+        QVERIFY(QTest::qWaitFor([&] { return server.isClientDisconnected(); }, WaitMs));
+        QVERIFY(server.clientFrames().isEmpty()); // no close frame: there was no WebSocket connection yet
+    }
+
     void inboundViolations_data()
     {
         QTest::addColumn<QByteArray>("frames");
