@@ -1,9 +1,12 @@
 #include "clioutput.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace Wsw::Cli {
 
@@ -52,13 +55,28 @@ int exitStatusForClose(quint16 code, bool wasClean)
 
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
 {
-    // --deflate takes an optional value, which QCommandLineParser cannot express: bare --deflate is --deflate=
-    QStringList args = arguments;
-    for (QString &arg : args) {
-        if (arg == u"--")
+    // --deflate takes an optional value, which QCommandLineParser cannot express: bare --deflate is
+    // --deflate=, and "--deflate PARAMS" is taken as --deflate=PARAMS when PARAMS starts with a
+    // parameter name (a URL or a message never does)
+    static const QStringList parameterStarts{u"permessage-deflate"_s, u"client_"_s, u"server_"_s, u"level"_s,
+                                             u"threshold"_s};
+    QStringList args;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &arg = arguments.at(i);
+        if (arg == u"--") {
+            args += arguments.sliced(i);
             break;
-        if (arg == u"--deflate")
-            arg = QStringLiteral("--deflate=");
+        }
+        if (arg != u"--deflate") {
+            args.append(arg);
+            continue;
+        }
+        const QString next = i + 1 < arguments.size() ? arguments.at(i + 1) : QString();
+        const bool nextIsValue = std::any_of(parameterStarts.begin(), parameterStarts.end(),
+                                             [&](const QString &start) { return next.startsWith(start); });
+        args.append(nextIsValue ? u"--deflate="_s + next : u"--deflate="_s);
+        if (nextIsValue)
+            ++i;
     }
     if (!parser.parse(args))
         return usageError(parser, parser.errorText());

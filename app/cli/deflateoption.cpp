@@ -28,7 +28,8 @@ void addDeflateOptions(QCommandLineParser &parser)
                                      "header: client_max_window_bits[=9-15], server_max_window_bits=8-15, "
                                      "client_no_context_takeover, server_no_context_takeover; also level=0-9 and "
                                      "threshold=BYTES (messages shorter go uncompressed). Bare --deflate: "
-                                     "\"permessage-deflate; client_max_window_bits\"."),
+                                     "\"permessage-deflate; client_max_window_bits\". --deflate=PARAMS or "
+                                     "--deflate PARAMS."),
                       QStringLiteral("PARAMS")});
     parser.addOption({QStringLiteral("no-deflate"), QStringLiteral("Offers no compression.")});
 }

@@ -187,6 +187,9 @@ private Q_SLOTS:
         QTest::newRow("parameters as in the header")
                 << QStringList{u"--deflate=client_max_window_bits=10; server_no_context_takeover"_qs}
                 << QByteArray("permessage-deflate; server_no_context_takeover; client_max_window_bits=10");
+        QTest::newRow("value after a space")
+                << QStringList{u"--deflate"_qs, u"client_no_context_takeover"_qs}
+                << QByteArray("permessage-deflate; client_no_context_takeover");
         QTest::newRow("with the extension name")
                 << QStringList{u"--deflate=permessage-deflate; server_max_window_bits=9"_qs}
                 << QByteArray("permessage-deflate; server_max_window_bits=9");
