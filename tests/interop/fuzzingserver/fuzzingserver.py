@@ -6,15 +6,38 @@ every case is a small coroutine that writes frames -- well formed or deliberatel
 dripped in chunks -- to the client under test, records what the client sends back (messages, pings,
 pongs, its close frame, whether it closed TCP) and judges the result by Autobahn's rules.
 
-Sections 12 and 13 (permessage-deflate, RFC 7692) follow Autobahn's case12_x_x.py: the same 18 payload
-sizes and auto-fragment sizes per group, 12.1-12.5 with the default offer over five kinds of data, 13.1-13.7
-with Autobahn's seven ways of accepting the offer (client_no_context_takeover and client_max_window_bits 9 or
-15 requested of the client). Differences: the data are generated stand-ins of the same kind and size for
-Autobahn's test files (JSON, a bitmap, German prose, HTML, a PDF-like mix), and a case sends at most 2 MiB
-(at least 16 and at most 1000 messages) instead of always 1000 messages. The server inflates the client's
-messages with exactly the negotiated window and context rules, so a client that takes over its context
-when asked not to, uses a larger window than agreed, or sets RSV1 where it may not, FAILS; a client that
-does not offer permessage-deflate gets UNIMPLEMENTED, as with Autobahn.
+Sections 12 and 13 (permessage-deflate, RFC 7692; 90 + 126 cases) follow Autobahn's case12_x_x.py: the
+same 18 payload sizes and auto-fragment sizes per group, 12.1-12.5 with the default offer over five kinds of
+data, 13.1-13.7 with Autobahn's seven ways of accepting the offer (client_no_context_takeover and
+client_max_window_bits 9 or 15 requested of the client; 13.7 tries them in turn). The server compresses
+every message it sends (RSV1 on the first frame, the 0x00 0x00 0xff 0xff tail removed, the compressed
+payload cut into the case's fragments) and the client must echo each one, type and content, before the
+next is sent. The client may answer compressed or not (RFC 7692 allows both; the report counts them).
+Every other case declines extensions (no Sec-WebSocket-Extensions in the answer).
+
+  Negotiation: the client's Sec-WebSocket-Extensions is read by the RFC 6455 §9.1 grammar (tokens,
+  quoted-strings); the first permessage-deflate offer that suits the case is accepted as Autobahn's
+  PerMessageDeflateOfferAccept does (server_no_context_takeover and server_max_window_bits are granted as
+  asked; the case adds client_no_context_takeover / client_max_window_bits). No offer, or none with the
+  client_max_window_bits a case needs: UNIMPLEMENTED, as with Autobahn. A malformed header or an offer
+  that RFC 7692 §7 makes the server decline (unknown or repeated parameter, invalid value) is declined
+  and the case FAILS (Autobahn fails the opening handshake).
+  Client messages: RSV1 only on the first frame of a data message and only when negotiated; the payload
+  is inflated with exactly the agreed window (client_max_window_bits) and context rule
+  (client_no_context_takeover: a fresh inflater per message). zlib alone would not catch a window too
+  large -- it accepts any back reference into the output of the same inflate call -- so below 15 bits
+  every compressed message is also walked block by block (deflate_walk) and a reference further back
+  than the window FAILS the case. A message may end its DEFLATE stream with a BFINAL block (RFC 7692
+  §7.2.3.4); the next one continues over the same window.
+
+  Differences from Autobahn: the data are generated stand-ins of the same kind and size for Autobahn's
+  test files (JSON, a bitmap, German prose, HTML, a PDF-like mix: their contents are not ours to ship); a
+  case sends at most 2 MiB (at least 16 and at most 1000 messages) instead of always 1000 messages, so
+  the whole self check takes some 35 s rather than hours; an echo must come within ECHO_TIMEOUT seconds;
+  a client_max_window_bits the case requests is lowered to the client's own hint (RFC 7692 §7.1.2.2);
+  and server_max_window_bits=8 is granted (Autobahn refuses 8, zlib cannot deflate with a 256-octet
+  window): the server deflates with 512 octets, where zlib never refers back further than 250, and walks
+  each message it sends, sending it uncompressed should a reference ever reach further than 256.
 
 Standard library only (asyncio driving raw non-blocking sockets): a WebSocket library would refuse to
 write the malformed frames. Run it with Debian's /usr/bin/python3 (3.11). Every wait is bounded: a case
@@ -37,6 +60,7 @@ reports the worse of the two as "behavior" and both in the report):
                  without a close frame, or closing with a neighbouring code (1002 for invalid UTF-8),
                  or detecting invalid UTF-8 only at the end of a frame instead of as soon as it arrives
   INFORMATIONAL  behaviour the RFC leaves open (7.1.6's message order, 7.13.x's codes above 4999)
+  UNIMPLEMENTED  sections 12, 13: the client offered no permessage-deflate the case can accept
   FAILED         anything else, including unmasked or malformed frames from the client
 """
 
@@ -68,7 +92,7 @@ NON_STRICT = "NON-STRICT"
 INFORMATIONAL = "INFORMATIONAL"
 UNIMPLEMENTED = "UNIMPLEMENTED"
 FAILED = "FAILED"
-_RANK = {OK: 0, INFORMATIONAL: 0, NON_STRICT: 1, FAILED: 2}
+_RANK = {OK: 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, NON_STRICT: 1, FAILED: 2}
 
 # Close codes
 NORMAL = 1000
@@ -85,6 +109,7 @@ MAX_CLIENT_MESSAGE = 64 * 1024 * 1024
 CLOSE_HANDSHAKE_TIMEOUT = 2.0   # after the server's initiating close frame, wait this long for the reply
 CHOP_DELAY = 0.001              # between chops of a chopped frame
 SYNC_DELAY = 0.005              # after each frame sent with sync=True (frame-wise chops)
+ECHO_TIMEOUT = 10.0             # sections 12, 13: how long the echo of one message may take
 
 OPEN, CLOSING, CLOSED = "OPEN", "CLOSING", "CLOSED"
 
@@ -231,7 +256,6 @@ class Peer:
         self.opened_at = now()
         self.closed = asyncio.Event()
         self.on_event: Optional[Callable[[tuple], None]] = None
-        self.events: list[tuple] = []
         self.timeline: list[tuple[float, str]] = []
         self.violations: list[str] = []
         self.client_close: Optional[tuple[Optional[int], bytes]] = None   # (code, reason) of the client's close
@@ -247,6 +271,8 @@ class Peer:
         self._frag_data = bytearray()
         self._frag_compressed = False
         self.deflate: Optional[Deflate] = None   # permessage-deflate in force (sections 12, 13)
+        self.offered_extensions: Optional[str] = None   # the client's Sec-WebSocket-Extensions
+        self.offer_problems: list = []           # invalid permessage-deflate offers (sections 12, 13)
         self._reader_task: Optional[asyncio.Task] = None
         # everything goes out through one queue, in order, written by one task
         self._wbuf = bytearray()
@@ -320,8 +346,9 @@ class Peer:
         """A data message, compressed when permessage-deflate is in force, cut into frames of fragment_size."""
         opcode = 0x2 if binary else 0x1
         data, rsv = payload, 0
-        if self.deflate is not None and self.deflate.server_window > 8:
-            data, rsv = self.deflate.compress(payload), 4
+        if self.deflate is not None:
+            data, compressed = self.deflate.compress(payload)
+            rsv = 4 if compressed else 0
         pieces = [data[i:i + fragment_size] for i in range(0, len(data), fragment_size)] if fragment_size else [data]
         pieces = pieces or [b""]
         await self.send_raw(b"".join(build_frame(opcode if i == 0 else 0x0, p, fin=(i == len(pieces) - 1),
@@ -405,7 +432,6 @@ class Peer:
         self.drop("protocol violation by the client")
 
     def _record(self, event: tuple) -> None:
-        self.events.append(event)
         self.note("rx " + show_event(event))
         if self.on_event:
             self.on_event(event)
@@ -516,10 +542,11 @@ class Peer:
             if self._frag_compressed:
                 try:
                     message = self.deflate.decompress(message)
-                except zlib.error as e:
-                    self._violation("a compressed message from the client does not inflate with the negotiated "
-                                    "parameters (%s): %s" % (self.deflate.response, e))
+                except InflateViolation as e:
+                    self._violation("a compressed message from the client %s" % e)
                     return False
+            elif self.deflate is not None:
+                self.deflate.uncompressed_from_client += 1   # allowed: RFC 7692 §6 (RSV1 clear)
             if not binary:
                 try:
                     message.decode("utf-8")
@@ -563,56 +590,360 @@ class Peer:
 # permessage-deflate (RFC 7692), for sections 12 and 13
 
 DEFLATE_TAIL = b"\x00\x00\xff\xff"
+_TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def parse_extensions(header: str) -> list:
+    """Sec-WebSocket-Extensions by RFC 6455 §9.1: [(name, [(param, value or None), ...]), ...].
+    Comma-separated extensions (empty list elements allowed), ';' parameters, values as token or
+    quoted-string (whose unescaped content must again be a token). ValueError when malformed."""
+    h, n, i = header, len(header), 0
+    out: list = []
+
+    def ows(i: int) -> int:
+        while i < n and h[i] in " \t":
+            i += 1
+        return i
+
+    def token(i: int, what: str) -> tuple:
+        j = i
+        while j < n and h[j] in _TCHAR:
+            j += 1
+        if j == i:
+            raise ValueError("%s expected at offset %d of %r" % (what, i, header))
+        return h[i:j], j
+
+    while True:
+        i = ows(i)
+        if i >= n:
+            break
+        if h[i] == ",":
+            i += 1
+            continue
+        name, i = token(i, "extension name")
+        params: list = []
+        i = ows(i)
+        while i < n and h[i] == ";":
+            param, i = token(ows(i + 1), "parameter name")
+            value = None
+            i = ows(i)
+            if i < n and h[i] == "=":
+                i = ows(i + 1)
+                if i < n and h[i] == '"':
+                    chars, i = [], i + 1
+                    while True:
+                        if i >= n:
+                            raise ValueError("unterminated quoted-string in %r" % header)
+                        c = h[i]
+                        if c == '"':
+                            i += 1
+                            break
+                        if c == "\\":
+                            if i + 1 >= n:
+                                raise ValueError("unterminated quoted-string in %r" % header)
+                            c, i = h[i + 1], i + 1
+                        elif not (c == "\t" or " " <= c <= "~" and c != "\\" or "\x80" <= c <= "\xff"):
+                            raise ValueError("invalid character in a quoted-string in %r" % header)
+                        chars.append(c)
+                        i += 1
+                    value = "".join(chars)
+                    if not value or not set(value) <= _TCHAR:
+                        raise ValueError("quoted value %r of %s is not a token (RFC 6455 §9.1)" % (value, param))
+                else:
+                    value, i = token(i, "parameter value")
+                i = ows(i)
+            params.append((param, value))
+        out.append((name, params))
+        if i < n and h[i] != ",":
+            raise ValueError("unexpected %r at offset %d of %r" % (h[i], i, header))
+    return out
 
 
 @dataclass
 class DeflateOffer:
-    """One permessage-deflate offer of the client, read the way Autobahn reads it."""
+    """One permessage-deflate offer of the client, read the way Autobahn's PerMessageDeflateOffer reads it."""
+    text: str = "permessage-deflate"
     accept_max_window_bits: bool = False      # client_max_window_bits offered: the server may limit it
+    client_window_hint: int = 0               # ... with this value (8-15), 0 without one
     accept_no_context_takeover: bool = True   # a server may always ask for client_no_context_takeover
     request_no_context_takeover: bool = False # server_no_context_takeover asked for
-    request_max_window_bits: int = 0          # server_max_window_bits asked for
+    request_max_window_bits: int = 0          # server_max_window_bits asked for (8-15)
 
 
-def parse_offers(header: str) -> list:
-    """The permessage-deflate offers in Sec-WebSocket-Extensions (RFC 6455 §9.1); invalid ones are skipped."""
-    offers = []
-    for element in [e for e in header.split(",") if e.strip()]:
-        parts = [p.strip() for p in element.split(";")]
-        if parts[0].lower() != "permessage-deflate":
-            continue
-        offer, valid, seen = DeflateOffer(), True, set()
-        for param in parts[1:]:
-            name, _, value = param.partition("=")
-            name, value = name.strip().lower(), value.strip().strip('"')
-            if not name or name in seen:
-                valid = False
-                break
-            seen.add(name)
-            if name == "client_max_window_bits":
+def _window_bits(value: Optional[str]) -> int:
+    """A window size parameter's value: 8-15 in decimal without leading zeros (RFC 7692 §7.1.2), else 0."""
+    if value is None or not value.isdigit() or value.startswith("0") or not 8 <= int(value) <= 15:
+        return 0
+    return int(value)
+
+
+def parse_offers(header: Optional[str]) -> tuple:
+    """(valid permessage-deflate offers in the client's order, problems): RFC 7692 §7 makes the server
+    decline an offer with an unknown or repeated parameter or an invalid value -- Autobahn fails the
+    opening handshake instead, so the case FAILS either way; a malformed header is a problem too."""
+    offers: list = []
+    problems: list = []
+    if header is None:
+        return offers, problems
+    try:
+        extensions = parse_extensions(header)
+    except ValueError as e:
+        return offers, ["malformed Sec-WebSocket-Extensions: %s" % e]
+    for name, params in extensions:
+        if name.lower() != "permessage-deflate":
+            continue                                   # another extension: declined, as Autobahn does
+        text = "; ".join([name] + ["%s=%s" % (p, v) if v is not None else p for p, v in params])
+        offer, problem, seen = DeflateOffer(text), None, set()
+        for param, value in params:
+            key = param.lower()
+            if key in seen:
+                problem = "parameter %s repeated" % param
+            elif key == "client_max_window_bits":
                 offer.accept_max_window_bits = True
-                if value and not (value.isdigit() and 8 <= int(value) <= 15):
-                    valid = False
-            elif name == "client_no_context_takeover":
-                offer.accept_no_context_takeover = True
-            elif name == "server_no_context_takeover":
-                offer.request_no_context_takeover = True
-            elif name == "server_max_window_bits":
-                if not (value.isdigit() and 8 <= int(value) <= 15):
-                    valid = False
-                else:
-                    offer.request_max_window_bits = int(value)
+                if value is not None:
+                    offer.client_window_hint = _window_bits(value)
+                    if not offer.client_window_hint:
+                        problem = "client_max_window_bits=%s is not 8-15" % value
+            elif key in ("client_no_context_takeover", "server_no_context_takeover"):
+                if value is not None:
+                    problem = "%s takes no value (got %s)" % (param, value)
+                elif key == "server_no_context_takeover":
+                    offer.request_no_context_takeover = True
+            elif key == "server_max_window_bits":
+                offer.request_max_window_bits = _window_bits(value)
+                if not offer.request_max_window_bits:
+                    problem = "server_max_window_bits%s is not 8-15" % ("" if value is None else "=" + value)
             else:
-                valid = False
-        if valid:
+                problem = "unknown parameter %s" % param
+            seen.add(key)
+            if problem:
+                break
+        if problem:
+            problems.append("offer %r declined: %s (RFC 7692 §7)" % (text, problem))
+        else:
             offers.append(offer)
-    return offers
+    return offers, problems
+
+
+class DeflateError(Exception):
+    """A DEFLATE stream the walker cannot follow (malformed, or ending inside a block)."""
+
+
+class DistanceError(DeflateError):
+    """A back reference further than the agreed window, or than the data decoded so far in the context."""
+
+
+_LEN_BASE = (3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163,
+             195, 227, 258)
+_LEN_EXTRA = (0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0)
+_DIST_BASE = (1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049,
+              3073, 4097, 6145, 8193, 12289, 16385, 24577)
+_DIST_EXTRA = (0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13)
+_CL_ORDER = (16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15)
+
+
+def _huffman_table(lengths) -> tuple:
+    """(table, bits): table[next `bits` input bits, LSB first] = symbol << 4 | code length; -1: no code."""
+    bits = max(lengths, default=0)
+    if bits == 0:
+        return [], 0
+    count = [0] * 16
+    for n in lengths:
+        count[n] += 1
+    count[0] = 0
+    code, first, left = 0, [0] * 16, 1
+    for n in range(1, 16):
+        left = (left << 1) - count[n]
+        if left < 0:
+            raise DeflateError("over-subscribed Huffman code")
+        code = (code + count[n - 1]) << 1
+        first[n] = code
+    table = [-1] * (1 << bits)
+    for sym, n in enumerate(lengths):
+        if n:
+            code = first[n]
+            first[n] += 1
+            table[int(format(code, "0%db" % n)[::-1], 2)::1 << n] = [(sym << 4) | n] * (1 << (bits - n))
+    return table, bits
+
+
+_FIXED_CODES = (_huffman_table([8] * 144 + [9] * 112 + [7] * 24 + [8] * 8), _huffman_table([5] * 30))
+
+
+def deflate_walk(data: bytes, window: int, history: int) -> int:
+    """Follows a raw DEFLATE stream (RFC 1951) without producing output and returns how many octets it
+    decodes to. Raises DistanceError for a back reference beyond `window` octets, or beyond `history`
+    (octets decoded earlier in the same context) plus the output so far. zlib cannot do this check: it
+    accepts any distance that stays inside the output of the current inflate() call, whatever the window.
+    Stops after a BFINAL block or where the input ends at a block boundary."""
+    n = len(data)
+    pos = buf = cnt = out = 0
+    final = False
+    while not final:
+        if pos >= n and cnt < 8:
+            break
+        while cnt < 3:
+            if pos >= n:
+                raise DeflateError("the input ends inside a block header")
+            buf |= data[pos] << cnt
+            pos += 1
+            cnt += 8
+        final = buf & 1
+        btype = (buf >> 1) & 3
+        buf >>= 3
+        cnt -= 3
+        if btype == 0:                              # stored: byte boundary, LEN, NLEN, LEN octets
+            pos -= cnt >> 3
+            buf = cnt = 0
+            if pos + 4 > n:
+                raise DeflateError("the input ends inside a stored block header")
+            length = data[pos] | data[pos + 1] << 8
+            if length ^ 0xFFFF != (data[pos + 2] | data[pos + 3] << 8):
+                raise DeflateError("stored block with LEN and NLEN not complementary")
+            pos += 4 + length
+            if pos > n:
+                raise DeflateError("the input ends inside a stored block")
+            out += length
+            continue
+        if btype == 1:
+            (lit, lbits), (dist, dbits) = _FIXED_CODES
+        elif btype == 2:
+            while cnt < 14:
+                if pos >= n:
+                    raise DeflateError("the input ends inside a block header")
+                buf |= data[pos] << cnt
+                pos += 1
+                cnt += 8
+            nlit, ndist, ncl = (buf & 31) + 257, ((buf >> 5) & 31) + 1, ((buf >> 10) & 15) + 4
+            buf >>= 14
+            cnt -= 14
+            if nlit > 286 or ndist > 30:
+                raise DeflateError("too many literal/length or distance codes")
+            cl = [0] * 19
+            for i in range(ncl):
+                while cnt < 3:
+                    if pos >= n:
+                        raise DeflateError("the input ends inside a block header")
+                    buf |= data[pos] << cnt
+                    pos += 1
+                    cnt += 8
+                cl[_CL_ORDER[i]] = buf & 7
+                buf >>= 3
+                cnt -= 3
+            ctable, cbits = _huffman_table(cl)
+            if not cbits:
+                raise DeflateError("empty code length code")
+            cmask = (1 << cbits) - 1
+            lengths: list = []
+            while len(lengths) < nlit + ndist:
+                while cnt < 14:
+                    if pos >= n:
+                        raise DeflateError("the input ends inside a block header")
+                    buf |= data[pos] << cnt
+                    pos += 1
+                    cnt += 8
+                e = ctable[buf & cmask]
+                if e < 0:
+                    raise DeflateError("invalid code length code")
+                buf >>= e & 15
+                cnt -= e & 15
+                sym = e >> 4
+                if sym < 16:
+                    lengths.append(sym)
+                elif sym == 16:
+                    if not lengths:
+                        raise DeflateError("code length repeated without a previous one")
+                    lengths += [lengths[-1]] * (3 + (buf & 3))
+                    buf >>= 2
+                    cnt -= 2
+                elif sym == 17:
+                    lengths += [0] * (3 + (buf & 7))
+                    buf >>= 3
+                    cnt -= 3
+                else:
+                    lengths += [0] * (11 + (buf & 127))
+                    buf >>= 7
+                    cnt -= 7
+            if len(lengths) > nlit + ndist or lengths[256] == 0:
+                raise DeflateError("invalid code lengths")
+            lit, lbits = _huffman_table(lengths[:nlit])
+            dist, dbits = _huffman_table(lengths[nlit:])
+        else:
+            raise DeflateError("reserved block type 3")
+        lmask, dmask = (1 << lbits) - 1, (1 << dbits) - 1
+        while True:
+            if cnt < 48:                            # room for the longest length + distance sequence
+                if pos + 6 <= n:
+                    buf |= int.from_bytes(data[pos:pos + 6], "little") << cnt
+                    pos += 6
+                    cnt += 48
+                else:
+                    while pos < n and cnt < 48:
+                        buf |= data[pos] << cnt
+                        pos += 1
+                        cnt += 8
+            e = lit[buf & lmask]
+            if e < 0:
+                raise DeflateError("invalid literal/length code")
+            buf >>= e & 15
+            cnt -= e & 15
+            sym = e >> 4
+            if sym < 256:
+                out += 1
+                continue
+            if sym == 256:
+                if cnt < 0:
+                    raise DeflateError("the input ends inside a block")
+                break
+            sym -= 257
+            if sym >= 29:
+                raise DeflateError("invalid length symbol")
+            x = _LEN_EXTRA[sym]
+            length = _LEN_BASE[sym] + (buf & ((1 << x) - 1))
+            buf >>= x
+            cnt -= x
+            e = dist[buf & dmask] if dbits else -1
+            if e < 0:
+                raise DeflateError("invalid distance code")
+            buf >>= e & 15
+            cnt -= e & 15
+            sym = e >> 4
+            if sym >= 30:
+                raise DeflateError("invalid distance symbol")
+            x = _DIST_EXTRA[sym]
+            d = _DIST_BASE[sym] + (buf & ((1 << x) - 1))
+            buf >>= x
+            cnt -= x
+            if cnt < 0:
+                raise DeflateError("the input ends inside a block")
+            if d > window:
+                raise DistanceError("refers back %d octets, beyond the agreed window of %d" % (d, window))
+            if d > history + out:
+                raise DistanceError("refers back %d octets, beyond the %d octets decoded so far in its context"
+                                    % (d, history + out))
+            out += length
+    return out
+
+
+class InflateViolation(Exception):
+    """A compressed message from the client that breaks the agreement."""
 
 
 class Deflate:
-    """The agreement in force: the server compresses with its parameters, inflates with the client's."""
+    """The agreement in force: the server compresses with its parameters, inflates with the client's.
+
+    Negotiated as Autobahn's PerMessageDeflateOfferAccept does (the answer names server_no_context_takeover
+    and server_max_window_bits when the client asked for them, and what the case requests of the client),
+    except that a client_max_window_bits the case requests is lowered to the client's own hint (RFC 7692
+    §7.1.2.2), and that server_max_window_bits=8 is honoured although zlib cannot deflate with a 256-octet
+    window: the server deflates with 512 octets (zlib then never refers back further than 250) and walks
+    every message it compresses, sending it uncompressed (and starting a new context) should a reference
+    ever reach further than 256."""
 
     def __init__(self, offer: DeflateOffer, request_no_context_takeover: bool = False, request_max_window_bits: int = 0):
+        self.offer = offer.text
+        if request_max_window_bits and offer.client_window_hint:
+            request_max_window_bits = min(request_max_window_bits, offer.client_window_hint)
         self.server_no_context_takeover = offer.request_no_context_takeover
         self.server_window = offer.request_max_window_bits or 15
         self.client_no_context_takeover = request_no_context_takeover
@@ -628,24 +959,77 @@ class Deflate:
             parts.append("client_max_window_bits=%d" % request_max_window_bits)
         self.response = "; ".join(parts)
         self._compressor = None
-        self._decompressor = None
+        self._sent_history = 0            # octets the client's inflater holds (for the 8-bit window walk)
+        self._inflater = None
+        self._window = b""                # the last client_window octets inflated in the context
+        self._fresh = True                # the next message starts a new context
+        # below 15 bits every compressed message of the client is walked (in Python, some 10 MB/s): with
+        # 15 bits no DEFLATE distance can exceed the window, and zlib checks the history itself
+        self.walk_client = self.client_window < 15
         self.compressed_from_client = 0
+        self.uncompressed_from_client = 0
+        self.window_checked_messages = 0
+        self.sent_uncompressed = 0
 
-    def compress(self, payload: bytes) -> bytes:
-        # zlib cannot compress with an 8-bit window; send_message() sends uncompressed then
+    def params(self) -> dict:
+        return {"serverNoContextTakeover": self.server_no_context_takeover, "serverMaxWindowBits": self.server_window,
+                "clientNoContextTakeover": self.client_no_context_takeover, "clientMaxWindowBits": self.client_window}
+
+    def compress(self, payload: bytes) -> tuple:
+        """(payload to send, compressed?): RFC 7692 §7.2.1, the 0x00 0x00 0xff 0xff tail removed."""
         if self._compressor is None or self.server_no_context_takeover:
-            self._compressor = zlib.compressobj(6, zlib.DEFLATED, -self.server_window)
+            self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -max(9, self.server_window))
+            self._sent_history = 0
         data = self._compressor.compress(payload) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
         assert data.endswith(DEFLATE_TAIL)
-        return data[:-4]
+        if self.server_window == 8:
+            try:
+                deflate_walk(data, 256, self._sent_history)
+            except DeflateError:
+                self._compressor = None
+                self.sent_uncompressed += 1
+                return payload, False
+            self._sent_history = min(256, self._sent_history + len(payload))
+        return data[:-4], True
 
     def decompress(self, payload: bytes) -> bytes:
-        # a fresh inflater per message when the client may not take over its context: a client that
-        # does refers back into the previous message, which a fresh inflater cannot resolve
-        if self._decompressor is None or self.client_no_context_takeover:
-            self._decompressor = zlib.decompressobj(-self.client_window)
-        out = self._decompressor.decompress(payload + DEFLATE_TAIL)
+        """Inflates one compressed message of the client with exactly the agreed window and context rules
+        (RFC 7692 §7.2.2); InflateViolation when it does not inflate under them."""
         self.compressed_from_client += 1
+        wbits = self.client_window
+        if self.client_no_context_takeover:
+            self._fresh, self._window = True, b""
+        if self._fresh or self._inflater is None:
+            # a new inflater, primed with the context when an earlier message ended its DEFLATE stream
+            self._inflater = (zlib.decompressobj(-wbits, zdict=self._window) if self._window
+                              else zlib.decompressobj(-wbits))
+            self._fresh = False
+        data = payload + DEFLATE_TAIL
+        if self.walk_client:
+            try:
+                deflate_walk(data, 1 << wbits, len(self._window))
+            except DistanceError as e:
+                raise InflateViolation("%s (%s)" % (e, self.response))
+            except DeflateError:
+                pass              # malformed: zlib below has the last word (and the better message)
+            self.window_checked_messages += 1
+        try:
+            out = self._inflater.decompress(data, MAX_CLIENT_MESSAGE + 1)
+        except zlib.error as e:
+            raise InflateViolation("does not inflate with the agreed parameters (%s): %s" % (self.response, e))
+        if len(out) > MAX_CLIENT_MESSAGE:
+            raise InflateViolation("inflates to more than %d octets" % MAX_CLIENT_MESSAGE)
+        if self._inflater.eof:
+            # the message ended its DEFLATE stream with a BFINAL block (RFC 7692 §7.2.3.4), followed by
+            # nothing or by the one 0x00 octet of that section's example (with the tail: an empty stored
+            # block); the next message starts a new stream over the same sliding window
+            if self._inflater.unused_data not in (DEFLATE_TAIL, b"\x00" + DEFLATE_TAIL):
+                raise InflateViolation("has %d octets after its final DEFLATE block"
+                                       % (len(self._inflater.unused_data) - len(DEFLATE_TAIL)))
+            self._fresh = True
+        if not self.client_no_context_takeover:
+            w = 1 << wbits
+            self._window = out[-w:] if len(out) >= w else (self._window + out)[-w:]
         return out
 
 
@@ -690,19 +1074,23 @@ class Ctx:
         peer.on_event = self._on_event
 
     def _on_event(self, event: tuple) -> None:
+        if self.case.deflate_accept is not None and event[0] != "message":
+            return   # sections 12, 13 judge the messages only (pings are answered, as by Autobahn)
         self.received.append(event)
         self._arrived.set()
         self._finish_when_done()
 
-    async def wait_events(self, count: int) -> bool:
-        """Waits until count events have arrived; False when the connection ended first."""
+    async def wait_events(self, count: int, timeout: Optional[float] = None) -> bool:
+        """Waits until count events have arrived; False when the connection ended (or timeout passed) first."""
+        deadline = None if timeout is None else now() + timeout
         while len(self.received) < count:
-            if self.peer.state == CLOSED:
+            left = None if deadline is None else deadline - now()
+            if self.peer.state == CLOSED or (left is not None and left <= 0):
                 return False
             self._arrived.clear()
             waiter = asyncio.create_task(self._arrived.wait())
             closed = asyncio.create_task(self.peer.closed.wait())
-            await asyncio.wait({waiter, closed}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({waiter, closed}, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             closed.cancel()
         return True
@@ -1486,7 +1874,10 @@ def _sections12and13() -> None:
             ctx.peer.note("permessage-deflate: %s" % ctx.peer.deflate.response)
             for i, (_, msg, _) in enumerate(ctx.expected[OK]):
                 await ctx.peer.send_message(msg, binary, fragment)
-                if not await ctx.wait_events(i + 1):
+                if not await ctx.wait_events(i + 1, ECHO_TIMEOUT):
+                    if ctx.open:
+                        ctx.peer.note("no echo of message %d within %.0f s" % (i + 1, ECHO_TIMEOUT))
+                        ctx.close(NORMAL)
                     return
                 if ctx.received[i] != ctx.expected[OK][i]:
                     ctx.peer.note("echo %d differs from what was sent" % (i + 1))
@@ -1560,14 +1951,27 @@ assert len({c.id for c in CASES}) == len(CASES), "duplicate case ids"
 
 
 def judge(case: Case, ctx: Ctx, peer: Peer) -> dict:
-    if ctx.unimplemented:
-        return {"behavior": UNIMPLEMENTED, "behaviorMessages": UNIMPLEMENTED, "behaviorClose": UNIMPLEMENTED,
-                "result": "The client did not offer permessage-deflate as this case needs it.", "resultClose": ""}
     behavior, result = FAILED, "The events differ from every expected outcome."
     for verdict, exp in ctx.expected.items():
         if ctx.received == exp:
             behavior, result = verdict, "The events match the %s outcome." % verdict
             break
+    if case.deflate_accept is not None:
+        # sections 12, 13 (Autobahn: UNIMPLEMENTED without an acceptable offer; an offer it cannot parse
+        # fails the opening handshake, so the case FAILS)
+        if peer.offer_problems:
+            behavior, result = FAILED, "The client's extension offer is invalid: " + "; ".join(peer.offer_problems)
+        elif ctx.unimplemented:
+            behavior = UNIMPLEMENTED
+            result = ("The client did not offer permessage-deflate as this case needs it (offered: %s)."
+                      % (peer.offered_extensions if peer.offered_extensions is not None else "nothing"))
+        elif behavior == OK:
+            result = "All %d messages were echoed as sent." % len(ctx.received)
+        else:
+            n = next((i for i, (a, b) in enumerate(zip(ctx.received, ctx.expected[OK])) if a != b), None)
+            result = ("Echo %d of %d differs from the message sent: %s instead of %s." % (
+                n + 1, len(ctx.expected[OK]), show_event(ctx.received[n]), show_event(ctx.expected[OK][n]))
+                      if n is not None else "%d of %d messages were echoed." % (len(ctx.received), len(ctx.expected[OK])))
 
     code = peer.client_close[0] if peer.client_close else None
     if peer.violations:
@@ -1728,11 +2132,12 @@ class FuzzingServer:
             if self.verbose:
                 self.log("fuzzingserver: refused request: %s %s" % (e.status, e.message))
             return None
-        deflate = None
+        deflate, problems = None, []
         if path == "/runCase" and CASES[number - 1].deflate_accept is not None:
             # sections 12, 13: the case decides how to accept the client's permessage-deflate offers;
             # every other case declines extensions (no Sec-WebSocket-Extensions in the answer)
-            deflate = CASES[number - 1].deflate_accept(parse_offers(headers.get("sec-websocket-extensions", "")))
+            offers, problems = parse_offers(headers.get("sec-websocket-extensions"))
+            deflate = CASES[number - 1].deflate_accept(offers)
         extension = "Sec-WebSocket-Extensions: %s\r\n" % deflate.response if deflate else ""
         if not await conn.send_all(("HTTP/1.1 101 Switching Protocols\r\nServer: %s\r\nUpgrade: websocket\r\n"
                                     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n%s\r\n"
@@ -1740,6 +2145,8 @@ class FuzzingServer:
             return None
         peer = Peer(conn)
         peer.deflate = deflate
+        peer.offered_extensions = headers.get("sec-websocket-extensions")
+        peer.offer_problems = problems
         peer.start_reading()
         if path == "/runCase":
             await self.run_case(peer, number, agent, headers)
@@ -1804,8 +2211,14 @@ class FuzzingServer:
             "expected": {k: [show_event(e) for e in v[:50]] for k, v in ctx.expected.items()},
             "received": [show_event(e) for e in ctx.received[:50]],
             "eventCounts": {"expected": {k: len(v) for k, v in ctx.expected.items()}, "received": len(ctx.received)},
+            "extensionsOffered": peer.offered_extensions,
             "extension": peer.deflate.response if peer.deflate else None,
+            "offerProblems": peer.offer_problems,
+            "deflate": peer.deflate.params() if peer.deflate else None,
             "compressedMessagesFromClient": peer.deflate.compressed_from_client if peer.deflate else 0,
+            "uncompressedMessagesFromClient": peer.deflate.uncompressed_from_client if peer.deflate else 0,
+            "windowCheckedMessagesFromClient": peer.deflate.window_checked_messages if peer.deflate else 0,
+            "uncompressedMessagesFromServer": peer.deflate.sent_uncompressed if peer.deflate else 0,
             "expectedClose": {"closedByServer": case.by_server, "closeCode": case.codes,
                               "nonStrictCloseCode": case.alt_codes, "requireClean": case.require_clean},
             "clientCloseCode": peer.client_close[0] if peer.client_close else None,
