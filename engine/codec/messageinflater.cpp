@@ -62,18 +62,22 @@ ErrorDetail MessageInflater::run(QByteArrayView compressed, quint64 limit, Sink 
         z.next_out = m_state->out;
         z.avail_out = room;
         const int rc = ::inflate(&z, Z_SYNC_FLUSH);
-        const qsizetype produced = qsizetype(room - z.avail_out);
-        if (quint64(produced) > allowance)
-            return ErrorDetail::MessageTooBig;
+        qsizetype produced = qsizetype(room - z.avail_out);
+        const bool tooBig = quint64(produced) > allowance;
+        if (tooBig)
+            produced = qsizetype(allowance); // the bytes within the limit are still judged first
         m_messageBytes += quint64(produced);
-        // what came before broken data is judged first, so the verdict does not depend on how
-        // the bytes were cut (fuzz_inflate found it: invalid UTF-8 ahead of a data error)
+        // what came before broken data or the limit is judged first, so the verdict does not depend
+        // on how the bytes were cut (fuzz_inflate found both: invalid UTF-8 ahead of a data error,
+        // and ahead of the limit)
         if (produced > 0) {
             const ErrorDetail error = sink.onInflated(
                     QByteArrayView(reinterpret_cast<const char *>(m_state->out), produced));
             if (error != ErrorDetail::None)
                 return error;
         }
+        if (tooBig)
+            return ErrorDetail::MessageTooBig;
         if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
             return ErrorDetail::InvalidCompressedData; // Z_DATA_ERROR, Z_NEED_DICT, Z_MEM_ERROR
         if (rc == Z_STREAM_END) {
