@@ -30,7 +30,7 @@ packages=(
     python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
 )
 # tests only: the memory-safety gate (clang with ASan, UBSan and libFuzzer)
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev); fi
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev llvm-14); fi
 # a command already on the machine stands for its package (e.g. a Node.js that bundles npm)
 declare -A provided_by_command=([nodejs]=node [npm]=npm)
 missing=()

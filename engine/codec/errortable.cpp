@@ -74,7 +74,7 @@ ErrorInfo errorInfo(ErrorDetail detail)
     case ErrorDetail::MessageTooBig:
         return {"A message is larger than MaxMessageSize", TooBig, S::UnexpectedServerError};
     case ErrorDetail::InvalidCompressedData:
-        return {"A compressed message does not inflate with the negotiated window (RFC 7692 §7.2.2)", BadData, S::UnexpectedServerError};
+        return {"A compressed message is not valid DEFLATE data, or does not end between blocks (RFC 7692 §7.2.2)", BadData, S::UnexpectedServerError};
     // Close frames
     case ErrorDetail::InvalidClosePayloadLength:
         return {"A close frame has a 1-byte payload (RFC 6455 §5.5.1)", Protocol, S::UnexpectedServerError};

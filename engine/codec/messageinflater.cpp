@@ -35,8 +35,11 @@ void MessageInflater::configure(int windowBits, bool noContextTakeover)
     m_state = std::make_unique<State>();
     m_state->windowBits = windowBits;
     m_state->noContextTakeover = noContextTakeover;
-    // negative: a raw deflate stream, no zlib header (RFC 7692 §7.2.2)
-    m_state->initialized = inflateInit2(&m_state->stream, -windowBits) == Z_OK;
+    // negative: a raw deflate stream, no zlib header (RFC 7692 §7.2.2). Always a 32 KiB window:
+    // zlib checks a distance against its window plus what the current call has written, so the
+    // negotiated (smaller) window would reject a stream or not depending on how TCP cut it. A
+    // receiver may use a larger window than the sender's (RFC 7692 §7.1.2.1).
+    m_state->initialized = inflateInit2(&m_state->stream, -15) == Z_OK;
     m_messageBytes = 0;
     m_streamEnded = false;
 }

@@ -34,7 +34,10 @@ public:
     MessageInflater(MessageInflater &&) noexcept;
     MessageInflater &operator=(MessageInflater &&) noexcept;
 
-    /** (Re)starts with the server's window (8-15); noContextTakeover resets after each message. */
+    /**
+     * (Re)starts for a server compressing with windowBits (8-15; inflating always uses 15, which
+     * reads any of them the same whatever the cut); noContextTakeover resets after each message.
+     */
     void configure(int windowBits, bool noContextTakeover);
     bool isConfigured() const;
 

@@ -1,10 +1,12 @@
 // Fuzz entry point: Sec-WebSocket-Extensions parsing and permessage-deflate negotiation.
 // The first byte chooses our offer; the rest, split at '\n', are the header lines of the answer.
-// Oracles: nothing crashes; an accepted agreement keeps every rule of RFC 7692 §7 for the offer
-// made; a refusal always says why; and what parseExtensionList reads, written out again, reads
-// back the same.
+// Oracles: nothing crashes; what parseExtensionList reads, written out again, reads back the same;
+// negotiateDeflate accepts exactly the answers that an independent reading of RFC 7692 §7 (below)
+// finds legal for the offer made, and its agreement says what the accepted parameters say
+// (windows 8-15, never larger than offered or requested); a refusal always says why.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "codec/permessagedeflate.h"
 
@@ -56,6 +58,57 @@ bool sameElements(const QList<ExtensionElement> &a, const QList<ExtensionElement
     return true;
 }
 
+/**
+ * The answer read again by RFC 7692 §5 and §7.1, independently of negotiateDeflate: nullopt
+ * when it breaks a rule for this offer, else the agreement it puts in force.
+ */
+std::optional<DeflateAgreement> legalAnswer(const DeflateOptions &offer, const QList<ExtensionElement> &elements)
+{
+    DeflateAgreement a;
+    if (elements.isEmpty())
+        return a; // declined
+    if (!offer.enabled || elements.size() != 1 || elements[0].name.toLower() != "permessage-deflate")
+        return std::nullopt; // only the one extension offered, once
+    auto windowBits = [](const ExtensionParameter &p) -> int {
+        static const QByteArrayList legal{"8", "9", "10", "11", "12", "13", "14", "15"};
+        return p.hasValue && legal.contains(p.value) ? p.value.toInt() : 0;
+    };
+    QByteArrayList seen;
+    for (const ExtensionParameter &p : elements[0].parameters) {
+        const QByteArray name = p.name.toLower();
+        if (seen.contains(name))
+            return std::nullopt; // each parameter at most once
+        seen.append(name);
+        if (name == "server_no_context_takeover" || name == "client_no_context_takeover") {
+            if (p.hasValue)
+                return std::nullopt;
+            (name == "server_no_context_takeover" ? a.serverNoContextTakeover : a.clientNoContextTakeover) = true;
+        } else if (name == "server_max_window_bits") {
+            const int bits = windowBits(p);
+            if (bits == 0 || (offer.serverMaxWindowBits != 0 && bits > offer.serverMaxWindowBits))
+                return std::nullopt;
+            a.serverMaxWindowBits = bits;
+        } else if (name == "client_max_window_bits") {
+            const int bits = windowBits(p);
+            if (!offer.offerClientMaxWindowBits || bits == 0
+                || (offer.clientMaxWindowBits != 0 && bits > offer.clientMaxWindowBits))
+                return std::nullopt;
+            a.clientMaxWindowBits = bits;
+        } else {
+            return std::nullopt; // unknown parameter
+        }
+    }
+    if ((offer.serverNoContextTakeover && !seen.contains("server_no_context_takeover"))
+        || (offer.serverMaxWindowBits != 0 && !seen.contains("server_max_window_bits")))
+        return std::nullopt; // what was requested must be granted
+    if (offer.clientNoContextTakeover)
+        a.clientNoContextTakeover = true;
+    if (offer.clientMaxWindowBits != 0 && !seen.contains("client_max_window_bits"))
+        a.clientMaxWindowBits = offer.clientMaxWindowBits;
+    a.active = true;
+    return a;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -69,7 +122,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // the parser: a list it accepts survives being written out and read again
     QList<ExtensionElement> elements;
     QString problem;
-    if (parseExtensionList(lines, &elements, &problem) == ErrorDetail::None) {
+    const ErrorDetail syntax = parseExtensionList(lines, &elements, &problem);
+    if (syntax == ErrorDetail::None) {
         QList<ExtensionElement> again;
         if (parseExtensionList({write(elements)}, &again, &problem) != ErrorDetail::None || !sameElements(elements, again))
             __builtin_trap();
@@ -80,13 +134,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     DeflateAgreement a;
     problem.clear();
     const ErrorDetail error = negotiateDeflate(offer, lines, &a, &problem);
+    if (syntax != ErrorDetail::None && error != syntax)
+        __builtin_trap(); // a list that does not parse is refused as such
+    const std::optional<DeflateAgreement> expected =
+            syntax == ErrorDetail::None ? legalAnswer(offer, elements) : std::nullopt;
     if (error != ErrorDetail::None) {
-        if (a.active || problem.isEmpty())
-            __builtin_trap();
+        if (a.active || problem.isEmpty() || expected)
+            __builtin_trap(); // refused: only an illegal answer, and it says why
         return 0;
     }
+    if (!expected || a.active != expected->active)
+        __builtin_trap(); // accepted: only a legal answer
     if (!a.active)
         return 0;
+    if (a.clientMaxWindowBits != expected->clientMaxWindowBits || a.serverMaxWindowBits != expected->serverMaxWindowBits
+        || a.clientNoContextTakeover != expected->clientNoContextTakeover
+        || a.serverNoContextTakeover != expected->serverNoContextTakeover)
+        __builtin_trap(); // the agreement is what the accepted parameters say
     if (!offer.enabled)
         __builtin_trap(); // never compression that was not offered
     if (a.clientMaxWindowBits < MinWindowBits || a.clientMaxWindowBits > MaxWindowBits

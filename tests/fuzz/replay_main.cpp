@@ -23,6 +23,8 @@ int main(int argc, char *argv[])
                 return 1;
             }
             const QByteArray bytes = file.readAll();
+            // the last name printed is the input that failed, when one does (CTest shows it)
+            std::fprintf(stderr, "%s\n", qPrintable(name));
             LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size()));
             ++inputs;
         }
