@@ -164,7 +164,17 @@ HandshakeResponseParser::Result HandshakeResponseParser::feed(QByteArrayView byt
             error = parseStatusLine(line);
             m_stage = Stage::Headers;
         } else if (line.isEmpty()) {
-            startBody();
+            if (m_status >= 100 && m_status < 200 && m_status != 101) {
+                // an interim answer (100 Continue, 103 Early Hints...): a client must read past
+                // it to the final one (RFC 9110 §15.2); its lines stay in rawHeaders()
+                m_headers.clear();
+                m_status = 0;
+                m_version.clear();
+                m_reason.clear();
+                m_stage = Stage::StatusLine;
+            } else {
+                startBody();
+            }
         } else {
             error = parseHeaderLine(line);
         }

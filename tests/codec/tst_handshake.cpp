@@ -166,6 +166,39 @@ private Q_SLOTS:
         }
     }
 
+    void interimAnswersAreSkipped()
+    {
+        // RFC 9110 §15.2: 1xx answers before the final one are read past, at every split
+        const QByteArray interim = "HTTP/1.1 100 Continue\r\n\r\n"
+                                   "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n";
+        const QByteArray frames("\x81\x02hi", 4);
+        const QByteArray bytes = interim + answer() + frames;
+        for (qsizetype split = 0; split <= bytes.size(); ++split) {
+            HandshakeResponseParser parser;
+            qsizetype consumed = 0;
+            QCOMPARE(feedSplit(parser, bytes, split, &consumed), HandshakeResponseParser::Result::Complete);
+            QCOMPARE(consumed, bytes.size() - frames.size());
+            QCOMPARE(parser.statusCode(), 101);
+            QVERIFY(parser.header("Link").isNull()); // the interim answer's headers are not the final one's
+            QCOMPARE(parser.validateUpgrade(SampleKey, {}, nullptr), ErrorDetail::None);
+            QCOMPARE(parser.rawHeaders(), bytes.first(consumed)); // the transcript keeps everything
+        }
+        // an interim answer followed by a refusal is a refusal
+        HandshakeResponseParser refused;
+        qsizetype used = 0;
+        QCOMPARE(refused.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno", &used),
+                 HandshakeResponseParser::Result::Complete);
+        QCOMPARE(refused.statusCode(), 403);
+        QCOMPARE(refused.body(), QByteArray("no"));
+        // endless interim answers run into the 64 KiB bound
+        HandshakeResponseParser endless;
+        QByteArray many;
+        while (many.size() <= MaxResponseHeaderBytes)
+            many += "HTTP/1.1 100 Continue\r\n\r\n";
+        QCOMPARE(endless.feed(many, &used), HandshakeResponseParser::Result::Error);
+        QCOMPARE(endless.error(), ErrorDetail::HeaderTooLarge);
+    }
+
     void noSubprotocolGivesEmptyNotNull()
     {
         HandshakeResponseParser parser;
