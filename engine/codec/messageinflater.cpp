@@ -14,7 +14,6 @@ constexpr unsigned char MessageTail[4] = {0x00, 0x00, 0xff, 0xff};
 struct MessageInflater::State {
     z_stream stream{};
     bool initialized = false;
-    int windowBits = 15;
     bool noContextTakeover = false;
     unsigned char out[ChunkBytes];
 
@@ -32,8 +31,8 @@ MessageInflater &MessageInflater::operator=(MessageInflater &&) noexcept = defau
 
 void MessageInflater::configure(int windowBits, bool noContextTakeover)
 {
+    Q_UNUSED(windowBits) // the server's window: any up to 15 reads the same with 15 (below)
     m_state = std::make_unique<State>();
-    m_state->windowBits = windowBits;
     m_state->noContextTakeover = noContextTakeover;
     // negative: a raw deflate stream, no zlib header (RFC 7692 §7.2.2). Always a 32 KiB window:
     // zlib checks a distance against its window plus what the current call has written, so the

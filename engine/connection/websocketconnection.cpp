@@ -661,7 +661,6 @@ void WebSocketConnection::sendCompressedMessage(Opcode opcode, QByteArrayView da
     const qsizetype step = (frameSize == 0 || quint64(data.size()) <= frameSize)
             ? std::max<qsizetype>(data.size(), 1)
             : qsizetype(frameSize);
-    const qint64 before = m_queue.size();
     qsizetype pos = 0;
     Opcode op = opcode;
     do {
@@ -671,27 +670,12 @@ void WebSocketConnection::sendCompressedMessage(Opcode opcode, QByteArrayView da
         flags.rsv1 = pos == 0; // RFC 7692 §6.1: the first frame of the message only
         m_compressBuffer.clear();
         m_deflater.compress(data.sliced(pos, n), flags.fin, &m_compressBuffer);
-        const quint32 key = m_keys->nextMaskKey();
-        writeFrame(m_queue.grow(frameHeaderSize(quint64(m_compressBuffer.size()), true) + m_compressBuffer.size()),
-                   op, flags, m_compressBuffer, key);
-        ++m_info.counters.framesSent;
-        m_info.counters.payloadBytesSent += quint64(m_compressBuffer.size());
-        if (observingFrames()) {
-            FrameHeader h;
-            h.fin = flags.fin;
-            h.rsv1 = flags.rsv1;
-            h.opcode = op;
-            h.masked = true;
-            h.maskKey = key;
-            h.payloadLength = quint64(m_compressBuffer.size());
-            observeOutgoing(h, n);
-        }
+        queueFrame(op, flags, m_compressBuffer, n);
         op = Opcode::Continuation;
         pos += n;
     } while (pos < data.size());
     if (m_compressBuffer.capacity() > 1024 * 1024)
         m_compressBuffer = QByteArray(); // a big message's buffer is not kept
-    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
     ++m_info.counters.messagesSent;
     ++m_info.counters.compressedMessagesSent;
     m_info.counters.messageBytesSent += quint64(data.size());
@@ -734,29 +718,13 @@ bool WebSocketConnection::sendFrame(QByteArrayView data, bool fin)
         m_deflater.compress(data, fin, &m_compressBuffer);
         payload = m_compressBuffer;
     }
-    const quint32 key = m_keys->nextMaskKey();
-    const qint64 before = m_queue.size();
-    writeFrame(m_queue.grow(frameHeaderSize(quint64(payload.size()), true) + payload.size()), opcode, flags, payload,
-               key);
-    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
+    queueFrame(opcode, flags, payload, m_fragmentCompressed ? qint64(data.size()) : -1);
     scheduleFlush();
-    ++m_info.counters.framesSent;
-    m_info.counters.payloadBytesSent += quint64(payload.size());
     m_info.counters.messageBytesSent += quint64(data.size());
     if (fin) {
         ++m_info.counters.messagesSent;
         if (m_fragmentCompressed)
             ++m_info.counters.compressedMessagesSent;
-    }
-    if (observingFrames()) {
-        FrameHeader h;
-        h.fin = fin;
-        h.rsv1 = flags.rsv1;
-        h.opcode = opcode;
-        h.masked = true;
-        h.maskKey = key;
-        h.payloadLength = quint64(payload.size());
-        observeOutgoing(h, m_fragmentCompressed ? qint64(data.size()) : -1);
     }
     return true;
 }
@@ -782,22 +750,28 @@ void WebSocketConnection::writeControl(Opcode opcode, QByteArrayView payload)
 {
     if (!m_socket)
         return;
-    const quint32 key = m_keys->nextMaskKey();
-    const qint64 before = m_queue.size();
-    writeFrame(m_queue.grow(frameHeaderSize(quint64(payload.size()), true) + payload.size()), opcode, {}, payload,
-               key);
-    m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
+    queueFrame(opcode, {}, payload);
     scheduleFlush();
+}
+
+void WebSocketConnection::queueFrame(Opcode opcode, FrameFlags flags, QByteArrayView payload,
+                                     qint64 uncompressedLength)
+{
+    const quint32 key = m_keys->nextMaskKey();
+    const qsizetype size = frameHeaderSize(quint64(payload.size()), true) + payload.size();
+    writeFrame(m_queue.grow(size), opcode, flags, payload, key);
+    m_info.counters.wireBytesSent += quint64(size);
     ++m_info.counters.framesSent;
     m_info.counters.payloadBytesSent += quint64(payload.size());
     if (observingFrames()) {
         FrameHeader h;
-        h.fin = true;
+        h.fin = flags.fin;
+        h.rsv1 = flags.rsv1;
         h.opcode = opcode;
         h.masked = true;
         h.maskKey = key;
         h.payloadLength = quint64(payload.size());
-        observeOutgoing(h);
+        observeOutgoing(h, uncompressedLength);
     }
 }
 

@@ -100,6 +100,9 @@ private:
     /** The server broke a rule while open: send our close code, then end with the error. */
     void failProtocol(ErrorDetail detail);
     void writeControl(Codec::Opcode opcode, QByteArrayView payload);
+    /** One masked frame into the send queue, counted and shown to the frame observer (not flushed). */
+    void queueFrame(Codec::Opcode opcode, Codec::FrameFlags flags, QByteArrayView payload,
+                    qint64 uncompressedLength = -1);
     /** Queues bytes already framed (the handshake request) and hands them over at once. */
     void writeData(const QByteArray &bytes);
     /** After frames were queued: flush now if much is waiting, else once control returns to the event loop. */
