@@ -475,9 +475,19 @@ void tst_Interop::checkQtRefusedSplitText(const Client &client)
              qPrintable(describeEnd(client)));
     QVERIFY2(sinceSent.elapsed() < CloseBoundMs / 2,
              qPrintable(u"closed() came only after %1 ms"_s.arg(sinceSent.elapsed())));
+    QCOMPARE(client.messages.size(), 0);
+    // Linux drops unread received data when a reset arrives: under load the server's RST can take
+    // its 1007 close frame with it, and the loss of the connection is all the client can know
+    if (client.closedArgs().code() == 1006) {
+        QVERIFY(!client.closedArgs().wasClean());
+        QCOMPARE(client.errors.size(), 1);
+        const ErrorDetail detail = client.errors.at(0).at(0).value<WebSocketError>().detail();
+        QVERIFY2(detail == ErrorDetail::ConnectionAborted || detail == ErrorDetail::ConnectionReset,
+                 qPrintable(describeErrors(client)));
+        return;
+    }
     QCOMPARE(client.closedArgs().code(), quint16(1007));
     QVERIFY2(client.errors.isEmpty(), qPrintable(describeErrors(client)));
-    QCOMPARE(client.messages.size(), 0);
 }
 
 // --- happy flows ------------------------------------------------------------------------------
