@@ -4,13 +4,11 @@
 #include <cstring>
 #include <new>
 
-#include <QAbstractSocket>
+#include "connection/transport.h"
 
 namespace Wsw {
 
 namespace {
-/** Most bytes handed to the socket per write: bounds what Qt buffers when the kernel is full. */
-constexpr qsizetype WriteChunkBytes = 256 * 1024;
 /** A drained queue keeps its memory up to this size, and releases a larger block. */
 constexpr qsizetype KeptCapacityBytes = 1024 * 1024;
 constexpr qsizetype MinCapacityBytes = 64 * 1024;
@@ -33,20 +31,22 @@ void OutboundQueue::append(const char *data, qsizetype n)
         std::memcpy(grow(n), data, size_t(n));
 }
 
-OutboundQueue::FlushResult OutboundQueue::flushTo(QAbstractSocket *socket)
+OutboundQueue::FlushResult OutboundQueue::flushTo(Transport &transport)
 {
     FlushResult result;
-    // bytesToWrite() > 0 means the kernel is full and Qt holds the rest: wait for bytesWritten
-    while (m_offset < m_size && socket->bytesToWrite() == 0) {
-        const qsizetype n = std::min(WriteChunkBytes, m_size - m_offset);
-        const qint64 written = socket->write(m_data + m_offset, n);
+    while (m_offset < m_size) {
+        const qint64 room = transport.writeRoom();
+        if (room <= 0)
+            break; // the transport holds enough: progressed() brings us back
+        const qint64 written = transport.write(m_data + m_offset, std::min<qint64>(room, m_size - m_offset));
         if (written < 0) {
             result.failed = true;
             break;
         }
+        if (written == 0)
+            break;
         m_offset += qsizetype(written);
         result.handed += written;
-        result.direct += written - socket->bytesToWrite();
     }
     compact();
     return result;

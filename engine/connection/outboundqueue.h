@@ -6,15 +6,16 @@
 
 #include "codec/framewriter.h"
 
-class QAbstractSocket;
 
 namespace Wsw {
 
+class Transport;
+
 /**
- * Frames waiting for the socket. Messages are masked straight into this buffer, many small
- * ones are handed to the kernel in one write, and a large one in chunks only while the
- * kernel takes them, so Qt's own write buffer never holds more than one chunk and nothing is
- * copied twice. A plain malloc'd block: growing a large one is a cheap realloc.
+ * Frames waiting for the transport. Messages are masked straight into this buffer, many small
+ * ones are handed over in one write, and a large one in chunks only while the transport has
+ * room (Transport::writeRoom()), so the transport never holds much more than one chunk and
+ * nothing is copied twice. A plain malloc'd block: growing a large one is a cheap realloc.
  */
 class OutboundQueue final : public Codec::FrameOutput
 {
@@ -35,18 +36,17 @@ public:
     }
     void append(const char *data, qsizetype n);
 
-    /** Bytes queued and not yet handed to the socket. */
+    /** Bytes queued and not yet handed to the transport. */
     qint64 size() const { return m_size - m_offset; }
     bool isEmpty() const { return m_size == m_offset; }
     const char *pending() const { return m_data + m_offset; }
 
     struct FlushResult {
-        qint64 handed = 0;   // bytes given to the socket
-        qint64 direct = 0;   // of those, bytes the kernel took at once (Qt buffered the rest)
-        bool failed = false; // the socket refused the write
+        qint64 handed = 0;   // bytes given to the transport
+        bool failed = false; // the transport refused the write: the connection is dead
     };
-    /** Hands queued bytes to the socket while it takes them without buffering. */
-    FlushResult flushTo(QAbstractSocket *socket);
+    /** Hands queued bytes to the transport while it has room. */
+    FlushResult flushTo(Transport &transport);
 
     void clear();
 

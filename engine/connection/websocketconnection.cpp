@@ -2,12 +2,12 @@
 
 #include <QDateTime>
 #include <QMetaEnum>
-#include <QTcpSocket>
 
 #include "api/messagewebsocket.h"
 #include "codec/closecode.h"
 #include "codec/errortable.h"
 #include "codec/permessagedeflate.h"
+#include "connection/tcptransport.h"
 
 namespace Wsw {
 
@@ -16,8 +16,6 @@ using namespace Codec;
 namespace {
 
 constexpr qsizetype ReadChunkBytes = 256 * 1024;
-/** After a read this small the kernel is most likely empty; bulk reads go on until it says so. */
-constexpr qint64 SmallReadBytes = 4096;
 constexpr int MaxPendingPings = 64;
 /** Queued frames are handed to the socket at once from this size on, else from the event loop. */
 constexpr qint64 FlushNowBytes = 64 * 1024;
@@ -100,19 +98,17 @@ WebSocketConnection::WebSocketConnection(MessageWebSocket *facade)
 
 WebSocketConnection::~WebSocketConnection()
 {
-    if (!m_socket)
+    if (!m_transport)
         return;
-    m_socket->disconnect(this);
+    m_transport->disconnect(this);
     if (m_state == ConnectionState::Open && !m_closeSent) {
         // best effort: what was sent, then a close frame telling the server we are going away
         const QByteArray payload = buildClosePayload(quint16(CloseCode::GoingAway), {});
         writeFrame(m_queue.grow(frameHeaderSize(quint64(payload.size()), true) + payload.size()), Opcode::Close, {},
                    payload, m_keys->nextMaskKey());
-        m_socket->write(m_queue.pending(), m_queue.size());
-        m_socket->flush();
+        m_transport->writeFinal(m_queue.pending(), m_queue.size());
     }
-    m_socket->abort();
-    delete m_socket;
+    delete m_transport; // its socket aborts
 }
 
 // --- settings --------------------------------------------------------------------------------
@@ -220,25 +216,27 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_queue.clear();
     m_flushScheduled = false;
     m_wroteThrough = false;
-    m_unreportedWritten = 0;
-    m_requestBytesUnwritten = 0;
+    m_handedBytes = 0;
+    m_requestBytes = 0;
+    m_reportedBytes = 0;
     m_writeFailed = false;
     m_lastWireIn = m_lastWireOut = 0;
     if (m_readBuffer.size() != ReadChunkBytes)
         m_readBuffer.resize(ReadChunkBytes);
 
-    m_socket = new QTcpSocket(this);
-    connect(m_socket, &QAbstractSocket::connected, this, &WebSocketConnection::onSocketConnected);
-    connect(m_socket, &QIODevice::readyRead, this, &WebSocketConnection::onSocketReadyRead);
-    connect(m_socket, &QIODevice::bytesWritten, this, &WebSocketConnection::onSocketBytesWritten);
-    connect(m_socket, &QAbstractSocket::disconnected, this, &WebSocketConnection::onSocketDisconnected);
-    connect(m_socket, &QAbstractSocket::errorOccurred, this, &WebSocketConnection::onSocketError);
+    TransportOptions options;
+    options.noDelay = m_control.noDelay;
+    options.sendBufferSizeBytes = m_control.outboundBufferSizeInBytes;
+    m_transport = new TcpTransport(options, this);
+    connect(m_transport, &Transport::established, this, &WebSocketConnection::onTransportEstablished);
+    connect(m_transport, &Transport::readyRead, this, &WebSocketConnection::onTransportReadyRead);
+    connect(m_transport, &Transport::progressed, this, &WebSocketConnection::onTransportProgressed);
+    connect(m_transport, &Transport::peerClosed, this, &WebSocketConnection::onTransportPeerClosed);
+    connect(m_transport, &Transport::failed, this, &WebSocketConnection::onTransportFailed);
 
     setState(ConnectionState::Connecting);
     m_connectTimer.start(m_control.timeouts.connect);
-    // Unbuffered: reads and writes go straight to the kernel, with no extra copy and no
-    // event-loop round before a write; OutboundQueue does the batching instead
-    m_socket->connectToHost(url.host(), quint16(url.port(80)), QIODevice::ReadWrite | QIODevice::Unbuffered);
+    m_transport->connectToHost(url.host(), quint16(url.port(80)));
     return true;
 }
 
@@ -246,22 +244,15 @@ void WebSocketConnection::cancelConnect()
 {
     if (!isConnecting(m_state))
         return;
-    retireSocket(false);
+    retireTransport(false);
     finish(ConnectionState::Failed, WebSocketError(ErrorDetail::OperationCanceled, QStringLiteral("connect canceled")),
            std::nullopt, true);
 }
 
-void WebSocketConnection::onSocketConnected()
+void WebSocketConnection::onTransportEstablished()
 {
     m_connectTimer.stop();
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, m_control.noDelay ? 1 : 0);
-    if (m_control.outboundBufferSizeInBytes)
-        m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
-                                  int(std::min<quint32>(*m_control.outboundBufferSizeInBytes, INT_MAX)));
-    m_info.localAddress = m_socket->localAddress();
-    m_info.localPort = m_socket->localPort();
-    m_info.peerAddress = m_socket->peerAddress();
-    m_info.peerPort = m_socket->peerPort();
+    m_transport->fillInformation(m_info);
 
     m_key = generateKey();
     HandshakeRequestOptions options;
@@ -307,11 +298,11 @@ void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
     }
     applyDeflateAgreement(deflate);
     m_info.protocol = protocol;
-    QTcpSocket *socket = m_socket;
+    Transport *transport = m_transport;
     completeHandshake();
     // bytes after the empty line are already frames (RFC 6455 §4.1); the connected() slot may
     // have closed or dropped the connection meanwhile
-    if (used < bytes.size() && socket == m_socket && !m_finished && !m_stopReading)
+    if (used < bytes.size() && transport == m_transport && !m_finished && !m_stopReading)
         processFrames(bytes.sliced(used));
 }
 
@@ -382,17 +373,17 @@ void WebSocketConnection::failHandshake(ErrorDetail detail, const QString &extra
     Q_EMIT m_facade->handshakeCompleted(m_info.handshake);
     if (m_finished) // a slot of handshakeCompleted may have ended the connection
         return;
-    retireSocket(false);
+    retireTransport(false);
     finish(ConnectionState::Failed, error, std::nullopt);
 }
 
 // --- receiving -------------------------------------------------------------------------------
 
-void WebSocketConnection::onSocketReadyRead()
+void WebSocketConnection::onTransportReadyRead()
 {
-    QTcpSocket *socket = m_socket;
-    while (socket == m_socket && !m_finished) {
-        const qint64 n = socket->read(m_readBuffer.data(), m_readBuffer.size());
+    Transport *transport = m_transport;
+    while (transport == m_transport && !m_finished) {
+        const qint64 n = transport->read(m_readBuffer.data(), m_readBuffer.size());
         if (n < 0) {
             // an unbuffered socket reports the peer's close only like this
             handlePeerGone();
@@ -408,8 +399,8 @@ void WebSocketConnection::onSocketReadyRead()
         else if ((m_state == ConnectionState::Open || m_state == ConnectionState::Closing) && !m_stopReading)
             processFrames(chunk);
         // else: data after the closing handshake is ignored (RFC 6455 §1.4)
-        if (n < SmallReadBytes)
-            break; // a trickle (request/response): asking again would only cost a system call
+        if (!transport->mayHaveMore(n))
+            break;
     }
     reportWritten();
     if (m_idleTimer.isActive())
@@ -418,9 +409,9 @@ void WebSocketConnection::onSocketReadyRead()
 
 void WebSocketConnection::processFrames(QByteArrayView bytes)
 {
-    QTcpSocket *socket = m_socket;
+    Transport *transport = m_transport;
     const ErrorDetail error = m_decoder.feed(bytes, *this);
-    if (error != ErrorDetail::None && socket == m_socket && !m_finished)
+    if (error != ErrorDetail::None && transport == m_transport && !m_finished)
         failProtocol(error);
 }
 
@@ -429,15 +420,15 @@ bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, b
     if (isComplete)
         ++m_info.counters.messagesReceived;
     m_info.counters.messageBytesReceived += quint64(data.size());
-    QTcpSocket *socket = m_socket;
+    Transport *transport = m_transport;
     Q_EMIT m_facade->messageReceived(MessageWebSocketMessageReceivedEventArgs(type, std::move(data), isComplete));
     // the application may have closed, aborted or reconnected from its slot
-    return socket == m_socket && !m_finished && !m_stopReading;
+    return transport == m_transport && !m_finished && !m_stopReading;
 }
 
 bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
 {
-    QTcpSocket *socket = m_socket;
+    Transport *transport = m_transport;
     switch (opcode) {
     case Opcode::Ping:
         // RFC 6455 §5.5.2: answer with a pong carrying the same payload, unless closing
@@ -484,7 +475,7 @@ bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
     default:
         break;
     }
-    return socket == m_socket && !m_finished && !m_stopReading;
+    return transport == m_transport && !m_finished && !m_stopReading;
 }
 
 void WebSocketConnection::onFrameHeader(const FrameHeader &header)
@@ -538,23 +529,21 @@ void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 unco
 
 bool WebSocketConnection::isSendable() const
 {
-    return m_state == ConnectionState::Open && !m_closeSent && m_socket;
+    return m_state == ConnectionState::Open && !m_closeSent && m_transport;
 }
 
 qint64 WebSocketConnection::bufferedAmount() const
 {
-    return m_queue.size() + (m_socket ? m_socket->bytesToWrite() : 0);
+    return m_queue.size() + (m_transport ? m_transport->bufferedBytes() : 0);
 }
 
 void WebSocketConnection::writeData(const QByteArray &bytes)
 {
     // the upgrade request: counted on the wire, but bytesWritten reports frame bytes only
     m_info.counters.wireBytesSent += quint64(bytes.size());
+    m_requestBytes += bytes.size();
     m_queue.append(bytes.constData(), bytes.size());
-    const qint64 reportedBefore = m_unreportedWritten;
     flushNow();
-    m_requestBytesUnwritten = bytes.size() - (m_unreportedWritten - reportedBefore);
-    m_unreportedWritten = reportedBefore;
 }
 
 void WebSocketConnection::scheduleFlush()
@@ -568,7 +557,7 @@ void WebSocketConnection::scheduleFlush()
     } else if (m_queue.size() >= FlushNowBytes) {
         flushNow();
     }
-    const bool reportDue = m_unreportedWritten > 0 && m_facade->isBytesWrittenConnected();
+    const bool reportDue = m_facade->isBytesWrittenConnected() && unreportedWritten() > 0;
     if (!m_flushScheduled && (!m_queue.isEmpty() || reportDue)) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &WebSocketConnection::flushQueued, Qt::QueuedConnection);
@@ -585,31 +574,39 @@ void WebSocketConnection::flushQueued()
 
 void WebSocketConnection::flushNow()
 {
-    if (!m_socket || m_queue.isEmpty())
+    if (!m_transport || m_queue.isEmpty())
         return;
-    const OutboundQueue::FlushResult result = m_queue.flushTo(m_socket);
-    // bytes the kernel took at once; Qt reports the ones it buffered through bytesWritten
-    m_unreportedWritten += result.direct;
+    const OutboundQueue::FlushResult result = m_queue.flushTo(*m_transport);
+    m_handedBytes += result.handed;
     if (result.failed && !m_writeFailed) {
         // a write to a reset connection: Qt drops the socket without disconnected(), so the
         // loss is reported from here, from the event loop
         m_writeFailed = true;
         QMetaObject::invokeMethod(
                 this,
-                [this, socket = QPointer<QTcpSocket>(m_socket)] {
-                    if (socket && socket == m_socket)
+                [this, transport = QPointer<Transport>(m_transport)] {
+                    if (transport && transport == m_transport)
                         handlePeerGone();
                 },
                 Qt::QueuedConnection);
     }
 }
 
+qint64 WebSocketConnection::unreportedWritten() const
+{
+    if (!m_transport)
+        return 0;
+    // what left the transport, oldest first: the upgrade request, then frames
+    const qint64 framesOut = m_handedBytes - m_transport->bufferedBytes() - m_requestBytes;
+    return framesOut - m_reportedBytes;
+}
+
 void WebSocketConnection::reportWritten()
 {
-    if (m_unreportedWritten <= 0)
+    const qint64 bytes = unreportedWritten();
+    if (bytes <= 0)
         return;
-    const qint64 bytes = m_unreportedWritten;
-    m_unreportedWritten = 0;
+    m_reportedBytes += bytes;
     Q_EMIT m_facade->bytesWritten(bytes);
 }
 
@@ -748,7 +745,7 @@ bool WebSocketConnection::ping(QByteArrayView payload)
 
 void WebSocketConnection::writeControl(Opcode opcode, QByteArrayView payload)
 {
-    if (!m_socket)
+    if (!m_transport)
         return;
     queueFrame(opcode, {}, payload);
     scheduleFlush();
@@ -817,7 +814,7 @@ void WebSocketConnection::abort()
     }
     if (m_state != ConnectionState::Open && m_state != ConnectionState::Closing)
         return;
-    retireSocket(false);
+    retireTransport(false);
     finish(ConnectionState::Closed, std::nullopt,
            WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false), true);
 }
@@ -828,37 +825,34 @@ void WebSocketConnection::failProtocol(ErrorDetail detail)
     const ErrorInfo info = errorInfo(detail);
     const quint16 code = info.closeCodeToSend ? info.closeCodeToSend : quint16(CloseCode::ProtocolError);
     const QByteArray reason = closeReasonFor(detail);
-    if (!m_closeSent && m_socket) {
+    if (!m_closeSent && m_transport) {
         QByteArray payload = buildClosePayload(code, {});
         payload.append(reason);
         sendCloseFrame(payload);
     }
-    retireSocket(true);
+    retireTransport(true);
     finish(ConnectionState::Failed, WebSocketError(detail),
            WebSocketClosedEventArgs(code, QString::fromUtf8(reason), false));
 }
 
-void WebSocketConnection::onSocketBytesWritten(qint64 bytes)
+void WebSocketConnection::onTransportProgressed()
 {
-    // Qt wrote what it had buffered: the kernel has room again for the queue
-    const qint64 request = std::min(bytes, m_requestBytesUnwritten);
-    m_requestBytesUnwritten -= request;
-    m_unreportedWritten += bytes - request;
+    // the transport has room again for the queue
     flushNow();
     reportWritten();
 }
 
-void WebSocketConnection::onSocketDisconnected()
+void WebSocketConnection::onTransportPeerClosed()
 {
     // whatever the server sent before closing still counts
-    if (m_socket && m_socket->bytesAvailable() > 0)
-        onSocketReadyRead();
+    if (m_transport && m_transport->bytesAvailable() > 0)
+        onTransportReadyRead();
     handlePeerGone();
 }
 
 void WebSocketConnection::handlePeerGone()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !m_transport)
         return;
     switch (m_state) {
     case ConnectionState::AwaitingUpgrade:
@@ -873,7 +867,7 @@ void WebSocketConnection::handlePeerGone()
     case ConnectionState::Closing:
         if (m_closeReceived) {
             // the server closed with its code; clean only if our answer could be written too
-            retireSocket(false);
+            retireTransport(false);
             finish(ConnectionState::Closed, std::nullopt,
                    WebSocketClosedEventArgs(m_receivedCloseCode, m_receivedCloseReason,
                                             m_closeSent && !m_writeFailed));
@@ -881,58 +875,27 @@ void WebSocketConnection::handlePeerGone()
         }
         [[fallthrough]]; // we closed and the server dropped TCP without answering
     case ConnectionState::Open:
-        retireSocket(false);
+        retireTransport(false);
         finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectionAborted),
                WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false));
         return;
     default:
-        retireSocket(false);
+        retireTransport(false);
         finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectionAborted), std::nullopt);
         return;
     }
 }
 
-ErrorDetail WebSocketConnection::mapSocketError(QAbstractSocket::SocketError error)
+void WebSocketConnection::onTransportFailed(ErrorDetail detail, const QString &text)
 {
-    switch (error) {
-    case QAbstractSocket::HostNotFoundError:
-        return ErrorDetail::HostNotFound;
-    case QAbstractSocket::ConnectionRefusedError:
-    case QAbstractSocket::ProxyConnectionRefusedError:
-    case QAbstractSocket::ProxyNotFoundError:
-        return ErrorDetail::ConnectionRefused;
-    case QAbstractSocket::SocketTimeoutError:
-    case QAbstractSocket::ProxyConnectionTimeoutError:
-        return ErrorDetail::ConnectTimeout;
-    case QAbstractSocket::RemoteHostClosedError:
-    case QAbstractSocket::ProxyConnectionClosedError:
-        return ErrorDetail::ConnectionAborted;
-    case QAbstractSocket::NetworkError:
-        return ErrorDetail::NetworkError;
-    default:
-        return ErrorDetail::SocketError;
-    }
-}
-
-void WebSocketConnection::onSocketError(QAbstractSocket::SocketError error)
-{
-    if (m_finished || !m_socket)
+    if (m_finished || !m_transport)
         return;
-    // a connected socket that ends reports disconnected() next; it decides there
-    if (error == QAbstractSocket::RemoteHostClosedError && m_socket->state() != QAbstractSocket::UnconnectedState)
-        return;
-    if (error == QAbstractSocket::RemoteHostClosedError) {
-        onSocketDisconnected();
-        return;
-    }
-    const ErrorDetail detail = mapSocketError(error);
-    const QString text = m_socket->errorString();
     const bool wasOpen = m_state == ConnectionState::Open || m_state == ConnectionState::Closing;
     if (m_state == ConnectionState::AwaitingUpgrade) {
         failHandshake(detail, text);
         return;
     }
-    retireSocket(false);
+    retireTransport(false);
     finish(ConnectionState::Failed, WebSocketError(detail, text),
            wasOpen ? std::optional(WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false))
                    : std::nullopt);
@@ -942,7 +905,7 @@ void WebSocketConnection::onConnectTimeout()
 {
     if (m_state != ConnectionState::Connecting)
         return;
-    retireSocket(false);
+    retireTransport(false);
     finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectTimeout), std::nullopt);
 }
 
@@ -963,7 +926,7 @@ void WebSocketConnection::onCloseTimeout()
 {
     if (m_state != ConnectionState::Closing)
         return;
-    retireSocket(false);
+    retireTransport(false);
     if (m_closeSent && m_closeReceived) {
         // both close frames were exchanged; the server only failed to close TCP
         finish(ConnectionState::Closed, std::nullopt,
@@ -978,7 +941,7 @@ void WebSocketConnection::onIdleTimeout()
 {
     if (m_state != ConnectionState::Open)
         return;
-    retireSocket(false);
+    retireTransport(false);
     finish(ConnectionState::Failed, WebSocketError(ErrorDetail::IdleTimeout),
            WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false));
 }
@@ -1026,31 +989,18 @@ void WebSocketConnection::stopTimers()
         timer->stop();
 }
 
-void WebSocketConnection::retireSocket(bool graceful)
+void WebSocketConnection::retireTransport(bool graceful)
 {
-    QTcpSocket *socket = m_socket;
-    if (!socket)
+    Transport *transport = m_transport;
+    if (!transport)
         return;
-    m_socket = nullptr;
-    socket->disconnect(this);
-    socket->setParent(nullptr);
-    if (graceful && socket->state() == QAbstractSocket::ConnectedState && !m_queue.isEmpty()) {
-        // what is queued (our close frame last) goes to Qt's buffer and out before the FIN
-        socket->write(m_queue.pending(), m_queue.size());
-    }
+    m_transport = nullptr;
+    transport->disconnect(this);
+    // what is queued (our close frame last) goes out before the connection is closed
+    if (graceful && !m_queue.isEmpty())
+        transport->write(m_queue.pending(), m_queue.size());
     m_queue.clear();
-    if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
-        // let the queued bytes (our close frame) go out, then close; bounded like any wait
-        connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-        QTimer::singleShot(m_control.timeouts.close, socket, [socket] {
-            socket->abort();
-            socket->deleteLater();
-        });
-        socket->disconnectFromHost();
-    } else {
-        socket->abort();
-        socket->deleteLater();
-    }
+    transport->retire(graceful, m_control.timeouts.close);
 }
 
 void WebSocketConnection::finish(ConnectionState finalState, const std::optional<WebSocketError> &error,

@@ -4,7 +4,6 @@
 #include <memory>
 #include <optional>
 
-#include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
@@ -21,17 +20,16 @@
 #include "codec/messagedeflater.h"
 #include "codec/permessagedeflate.h"
 #include "connection/outboundqueue.h"
-
-class QTcpSocket;
+#include "connection/transport.h"
 
 namespace Wsw {
 
 class MessageWebSocket;
 
 /**
- * The connection state machine behind MessageWebSocket (L1). It owns the socket and the
- * timers, feeds received bytes to the codec and writes what the codec produces; it parses
- * nothing itself. The state changes only in setState(). A connection ends once, with its
+ * The connection state machine behind MessageWebSocket (L1). It owns the transport (TCP or
+ * TLS, behind one interface) and the timers, feeds received bytes to the codec and writes what
+ * the codec produces; it parses nothing itself. The state changes only in setState(). A connection ends once, with its
  * first cause (finish()); signals are emitted on the facade, from the event loop only.
  */
 class WebSocketConnection final : public QObject,
@@ -76,11 +74,11 @@ private:
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
 
-    void onSocketConnected();
-    void onSocketReadyRead();
-    void onSocketBytesWritten(qint64 bytes);
-    void onSocketDisconnected();
-    void onSocketError(QAbstractSocket::SocketError error);
+    void onTransportEstablished();
+    void onTransportReadyRead();
+    void onTransportProgressed();
+    void onTransportPeerClosed();
+    void onTransportFailed(ErrorDetail detail, const QString &message);
     void onConnectTimeout();
     void onHandshakeTimeout();
     void onCloseTimeout();
@@ -110,16 +108,17 @@ private:
     void flushQueued();
     void flushNow();
     void reportWritten();
+    /** Frame bytes that have left the transport and were not reported by bytesWritten yet. */
+    qint64 unreportedWritten() const;
     void handlePeerGone();
     void sendCloseFrame(QByteArrayView payload);
     /** Ends the connection once: final state, then errorOccurred (if any), then closed (if it was open). */
     void finish(ConnectionState finalState, const std::optional<WebSocketError> &error,
                 const std::optional<WebSocketClosedEventArgs> &closedArgs, bool deferSignals = false);
-    void retireSocket(bool graceful);
+    void retireTransport(bool graceful);
     void stopTimers();
     bool observingFrames() const;
     void observeOutgoing(const Codec::FrameHeader &header, qint64 uncompressedLength = -1);
-    static ErrorDetail mapSocketError(QAbstractSocket::SocketError error);
 
     MessageWebSocket *m_facade;
     MessageWebSocketControl m_control;
@@ -129,13 +128,14 @@ private:
     MessageWebSocketInformation m_info;
     QUrl m_url;
 
-    QTcpSocket *m_socket = nullptr;
+    Transport *m_transport = nullptr;
     QByteArray m_readBuffer;
     OutboundQueue m_queue;
     bool m_flushScheduled = false;
     bool m_wroteThrough = false; // a send in this event-loop round already went straight out
-    qint64 m_unreportedWritten = 0;
-    qint64 m_requestBytesUnwritten = 0; // of the upgrade request, left in Qt's buffer: not frame bytes
+    qint64 m_handedBytes = 0;   // everything handed to the transport, the upgrade request included
+    qint64 m_requestBytes = 0;  // the upgrade request: on the wire, but not frame bytes
+    qint64 m_reportedBytes = 0; // frame bytes reported by bytesWritten
     bool m_closedPending = false;       // closed() of the connection that just ended is still to come
     bool m_writeFailed = false;         // a write hit a dead connection: its loss is being reported
     QByteArray m_key;

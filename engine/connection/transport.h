@@ -1,0 +1,98 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include <QAbstractSocket>
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+
+#include "codec/wswenums.h"
+
+namespace Wsw {
+
+struct MessageWebSocketInformation;
+
+/** Socket settings a transport applies once TCP is up (Control.noDelay, OutboundBufferSizeInBytes). */
+struct TransportOptions {
+    bool noDelay = true;
+    std::optional<quint32> sendBufferSizeBytes;
+};
+
+/**
+ * The seam under the connection (Beast's NextLayer): a byte stream that connects, reads, writes
+ * with backpressure and ends, whether it is plain TCP or TLS (and, later, through a proxy). The
+ * connection speaks only to this interface; the implementations hold the socket.
+ *
+ * Writing: write() hands bytes over while writeRoom() is positive; bufferedBytes() tells how
+ * many of the bytes handed over have not reached the kernel yet, and progressed() says that
+ * number went down. Reading: after readyRead(), read() until mayHaveMore() says stop.
+ */
+class Transport : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Transport)
+
+public:
+    ~Transport() override;
+
+    /** Starts connecting; established() or failed() follows. */
+    virtual void connectToHost(const QString &host, quint16 port) = 0;
+
+    /** Reads up to max bytes: 0 when nothing is waiting, -1 when the peer is gone. */
+    qint64 read(char *data, qint64 max);
+    /** After a read of lastRead bytes: whether another read may find more. */
+    virtual bool mayHaveMore(qint64 lastRead) const = 0;
+    qint64 bytesAvailable() const;
+
+    /** How many bytes write() takes now; 0 = wait for progressed(). */
+    virtual qint64 writeRoom() const = 0;
+    /** Hands bytes over; returns how many were taken, -1 when the connection is dead. */
+    virtual qint64 write(const char *data, qint64 size) = 0;
+    /** Bytes handed over that have not reached the kernel yet. */
+    virtual qint64 bufferedBytes() const = 0;
+    /** Writes bytes whatever the room and pushes them out now (a last close frame before abort). */
+    void writeFinal(const char *data, qint64 size);
+
+    /** Addresses, and for TLS the session and the server's certificates, into Information. */
+    virtual void fillInformation(MessageWebSocketInformation &info) const;
+
+    /**
+     * Ends the transport and deletes it later. Graceful: what was handed over goes out first,
+     * then the connection is closed (TLS: close_notify), within bound; otherwise it is aborted.
+     */
+    void retire(bool graceful, std::chrono::milliseconds bound);
+
+Q_SIGNALS:
+    /** TLS only: TCP is up and the TLS handshake has begun. */
+    void securing();
+    /** Ready for application data: TCP connected, or TLS negotiated and its certificate accepted. */
+    void established();
+    void readyRead();
+    /** Bytes handed over earlier went out: bufferedBytes() went down, writeRoom() may be positive. */
+    void progressed();
+    /** The peer closed the connection (or it broke): read what is left, then it is over. */
+    void peerClosed();
+    /** A failure that ends the transport, with its cause and the socket's own words. */
+    void failed(Wsw::ErrorDetail detail, const QString &message);
+
+protected:
+    Transport(QAbstractSocket *socket, const TransportOptions &options, QObject *parent);
+
+    /** TCP is up: applies the socket options; the subclass says what comes next. */
+    virtual void onTcpConnected() = 0;
+    /** Maps a socket error to its ErrorDetail; TLS adds its own. */
+    virtual ErrorDetail detailFor(QAbstractSocket::SocketError error) const;
+    virtual void onSocketError(QAbstractSocket::SocketError error);
+
+    QAbstractSocket *socket() const { return m_socket; }
+
+private:
+    void onSocketConnected();
+
+    QAbstractSocket *m_socket;
+    TransportOptions m_options;
+};
+
+} // namespace Wsw
