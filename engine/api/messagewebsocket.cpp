@@ -15,6 +15,7 @@ const int registered = [] {
     qRegisterMetaType<FrameInfo>();
     qRegisterMetaType<HandshakeTranscript>();
     qRegisterMetaType<ConnectionState>();
+    qRegisterMetaType<WebSocketServerCustomValidationRequestedEventArgs *>();
     return 0;
 }();
 } // namespace
@@ -70,56 +71,67 @@ bool MessageWebSocket::clearRequestHeaders()
 
 bool MessageWebSocket::connectAsync(const QUrl &url)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->connectAsync(url);
 }
 
 void MessageWebSocket::cancelConnect()
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     m_connection->cancelConnect();
 }
 
 bool MessageWebSocket::sendMessage(QByteArrayView data)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->sendMessage(m_connection->control().messageType, data);
 }
 
 bool MessageWebSocket::sendTextMessage(QStringView text)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->sendMessage(SocketMessageType::Utf8, text.toUtf8());
 }
 
 bool MessageWebSocket::sendBinaryMessage(QByteArrayView data)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->sendMessage(SocketMessageType::Binary, data);
 }
 
 bool MessageWebSocket::sendNonfinalFrame(QByteArrayView data)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->sendFrame(data, false);
 }
 
 bool MessageWebSocket::sendFinalFrame(QByteArrayView data)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->sendFrame(data, true);
 }
 
 bool MessageWebSocket::ping(QByteArrayView payload)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->ping(payload);
 }
 
 bool MessageWebSocket::close()
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->close(std::nullopt, {});
 }
 
 bool MessageWebSocket::close(quint16 code, const QString &reason)
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     return m_connection->close(code, reason);
 }
 
 void MessageWebSocket::abort()
 {
+    const WebSocketConnection::PublicCall call(*m_connection);
     m_connection->abort();
 }
 
@@ -136,6 +148,11 @@ void MessageWebSocket::disconnectNotify(const QMetaMethod &)
     // the method may be invalid when everything is disconnected at once: ask again
     m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
     m_bytesWrittenConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten));
+}
+
+bool MessageWebSocket::isServerValidationConnected() const
+{
+    return isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::serverCustomValidationRequested));
 }
 
 qint64 MessageWebSocket::bufferedAmount() const

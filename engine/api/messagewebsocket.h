@@ -11,6 +11,7 @@
 #include "api/frameinfo.h"
 #include "api/messagewebsocketcontrol.h"
 #include "api/messagewebsocketinformation.h"
+#include "api/servervalidation.h"
 #include "api/websocketerror.h"
 
 namespace Wsw {
@@ -60,10 +61,16 @@ public:
     bool clearRequestHeaders();
 
     /**
-     * Starts connecting to a ws:// URL; returns at once. Success is connected(), failure
-     * errorOccurred(). Returns false (lastError()) for a bad URL or when not Idle/Closed/Failed,
-     * and while the previous connection's closed() is still to come (connect again from
-     * closed() or later, not from the errorOccurred() that precedes it).
+     * Starts connecting to a ws:// or wss:// URL (default ports 80 and 443); returns at once.
+     * Success is connected(), failure errorOccurred(). Returns false (lastError()) for a bad URL
+     * or when not Idle/Closed/Failed, while the previous connection's closed() is still to come
+     * (connect again from closed() or later, not from the errorOccurred() that precedes it), and
+     * for wss:// when Qt has no OpenSSL TLS backend (SslUnavailable).
+     *
+     * wss://: the server's chain is validated by OpenSSL against the system's CAs (plus
+     * Control.additionalCaCertificates) and the URL's host, then judged by Control
+     * (ignorableServerCertificateErrors, pinnedPublicKeys); a connected
+     * serverCustomValidationRequested handler sees it before any byte of the upgrade request.
      */
     bool connectAsync(const QUrl &url);
     /** Abandons a connect in progress: errorOccurred(OperationCanceled). */
@@ -104,6 +111,13 @@ Q_SIGNALS:
     void frameObserved(const Wsw::FrameInfo &frame);
     /** The opening handshake as sent and received, for success and failure alike. */
     void handshakeCompleted(const Wsw::HandshakeTranscript &transcript);
+    /**
+     * wss:// only: after the TLS handshake and before the upgrade request, with the server's
+     * certificates and the errors default validation met (see the args class). Connect it before
+     * connectAsync(); a receiver must live in this object's thread or use
+     * Qt::BlockingQueuedConnection.
+     */
+    void serverCustomValidationRequested(Wsw::WebSocketServerCustomValidationRequestedEventArgs *args);
 
 protected:
     void connectNotify(const QMetaMethod &signal) override;
@@ -115,8 +129,9 @@ private:
     bool isFrameObserverConnected() const { return m_frameObserverConnected; }
     /** Whether anything listens to bytesWritten (otherwise written bytes need no report). */
     bool isBytesWrittenConnected() const { return m_bytesWrittenConnected; }
+    bool isServerValidationConnected() const;
 
-    std::unique_ptr<WebSocketConnection> m_connection;
+    std::unique_ptr<WebSocketConnection> m_connection; // also a child, so moveToThread() moves it
     bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow
     bool m_bytesWrittenConnected = false;
 };

@@ -3,8 +3,11 @@
 #include <chrono>
 #include <optional>
 
+#include <QList>
+#include <QSslCertificate>
 #include <QStringList>
 
+#include "api/clientcertificate.h"
 #include "codec/deflateoptions.h"
 #include "codec/wswenums.h"
 
@@ -15,7 +18,7 @@ constexpr quint32 InfiniteMessageSize = 0xFFFFFFFFu;
 
 /** Bounded waits of one connection (Beast's timeout struct). All but idle must be positive. */
 struct Timeouts {
-    /** TCP connect (and, later, proxy and TLS set-up); Windows' default 60 s. */
+    /** TCP connect and, for wss://, the TLS handshake, together; Windows' default 60 s. */
     std::chrono::milliseconds connect{60000};
     /** From the upgrade request to a complete 101 answer. */
     std::chrono::milliseconds handshake{30000};
@@ -23,6 +26,11 @@ struct Timeouts {
     std::chrono::milliseconds close{10000};
     /** Fails an open connection that received nothing for this long. 0 = off. */
     std::chrono::milliseconds idle{0};
+    /**
+     * wss:// only: how long serverCustomValidationRequested's deferrals may take. When it expires
+     * the certificate counts as rejected (fail closed).
+     */
+    std::chrono::milliseconds validation{10000};
 
     friend bool operator==(const Timeouts &, const Timeouts &) = default;
 };
@@ -61,6 +69,33 @@ struct MessageWebSocketControl {
     Timeouts timeouts;
     /** permessage-deflate (RFC 7692): offered by default; see DeflateOptions. */
     DeflateOptions compression;
+
+    // --- wss:// (spec §3, §6, §12.7) ---
+    /**
+     * Certificate errors that default validation tolerates, and only these. Only Ignorable
+     * values (spec §7.4) may be listed: setControl() refuses Revoked, InvalidSignature,
+     * InvalidCertificateAuthorityPolicy, BasicConstraintsError, UnknownCriticalExtension and
+     * OtherErrors with InvalidArgument.
+     */
+    QList<ChainValidationResult> ignorableServerCertificateErrors;
+    /** CA certificates trusted for this connection besides the system's. */
+    QList<QSslCertificate> additionalCaCertificates;
+    /**
+     * Public-key pins, "sha256/BASE64" (see SpkiPin). When any is given, the server must present
+     * a pinned key, even when its chain is trusted; a pinned leaf key is accepted even when its
+     * chain is not trusted (Untrusted and IncompleteChain are waived for it, nothing else). When the
+     * chain has trust errors only the leaf's key counts; otherwise any key the server presented.
+     */
+    QStringList pinnedPublicKeys;
+    /** Offered when the server asks for one (mutual TLS); null = none. See ClientCertificate::load(). */
+    ClientCertificate clientCertificate;
+    /**
+     * Unlike Windows, lets a serverCustomValidationRequested handler accept a chain that failed
+     * default validation, by calling acceptDespiteErrors() (a "trust this certificate" prompt).
+     * Off by default; never silent: without that call the chain stays rejected; Fatal errors
+     * (spec §7.4) are never overridable; a handler must be connected before connectAsync().
+     */
+    bool allowCustomValidationOverride = false;
 
     /** The interval actually used for a desired one: 0 stays off, anything else at least 1 s. */
     static std::chrono::milliseconds actualPongInterval(std::chrono::milliseconds desired);

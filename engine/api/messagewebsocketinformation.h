@@ -3,9 +3,13 @@
 #include <chrono>
 
 #include <QHostAddress>
+#include <QList>
+#include <QSslCertificate>
+#include <QSslError>
 #include <QString>
 
 #include "api/frameinfo.h"
+#include "codec/wswenums.h"
 
 namespace Wsw {
 
@@ -52,6 +56,25 @@ struct CompressionInformation {
     QString note;
 };
 
+/** The TLS session of a wss:// connection (beyond Windows' four certificate properties). */
+struct TlsInformation {
+    /** A TLS session was negotiated (false for ws://, and for a handshake that failed). */
+    bool encrypted = false;
+    QString protocol;      // "TLSv1.3"
+    QString cipher;        // "TLS_AES_256_GCM_SHA384"
+    int cipherBits = 0;
+    /** The host name the certificate was checked against (the URL's host). */
+    QString peerVerifyName;
+    /** Default validation accepted the chain (with Control's ignorable errors and pins). */
+    bool defaultValidationPassed = false;
+    /** The validation handler accepted a chain that failed default validation (acceptDespiteErrors()). */
+    bool acceptedByOverride = false;
+    /** The pin that matched, when Control.pinnedPublicKeys was given. */
+    QString matchedPin;
+    /** Pins of the keys the server presented, leaf first, for a pin mismatch or a pin to copy. */
+    QStringList presentedPins;
+};
+
 /** A snapshot of what is known about the connection (Windows' MessageWebSocketInformation, extended). */
 struct MessageWebSocketInformation {
     QHostAddress localAddress;
@@ -67,6 +90,19 @@ struct MessageWebSocketInformation {
     /** Round-trip time of the last answered ping; -1 when none. */
     std::chrono::milliseconds lastPingRoundTrip{-1};
     std::chrono::milliseconds actualUnsolicitedPongInterval{0};
+
+    // --- wss:// (Windows' IWebSocketInformation2): filled during the TLS handshake, before
+    // serverCustomValidationRequested, and kept after the connection ends, failed or not ---
+    /** The leaf the server presented. */
+    QSslCertificate serverCertificate{};
+    /** The other certificates the server sent, in its order. */
+    QList<QSslCertificate> serverIntermediateCertificates;
+    /** Every distinct error default validation met, ignored or not. */
+    QList<ChainValidationResult> serverCertificateErrors;
+    SocketSslErrorSeverity serverCertificateErrorSeverity = SocketSslErrorSeverity::None;
+    /** The same errors as OpenSSL reported them, each with its certificate. */
+    QList<QSslError> sslErrors;
+    TlsInformation tls;
 };
 
 } // namespace Wsw

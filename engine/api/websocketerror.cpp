@@ -23,6 +23,12 @@ void WebSocketError::setHttpResponse(int status, const QList<QPair<QByteArray, Q
     m_httpBody = body;
 }
 
+void WebSocketError::setCertificateErrors(const QList<QSslError> &errors, const QList<ChainValidationResult> &results)
+{
+    m_sslErrors = errors;
+    m_certificateErrors = results;
+}
+
 QString WebSocketError::toString() const
 {
     const char *status = QMetaEnum::fromType<WebErrorStatus>().valueToKey(int(m_status));

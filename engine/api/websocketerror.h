@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QPair>
+#include <QSslError>
 #include <QString>
 
 #include "codec/wswenums.h"
@@ -35,6 +36,11 @@ public:
                          const QByteArray &body);
     void setStatus(WebErrorStatus status) { m_status = status; }
 
+    /** For a certificate failure: the errors as OpenSSL reported them, and their Windows names. */
+    QList<QSslError> sslErrors() const { return m_sslErrors; }
+    QList<ChainValidationResult> certificateErrors() const { return m_certificateErrors; }
+    void setCertificateErrors(const QList<QSslError> &errors, const QList<ChainValidationResult> &results);
+
     /** "Timeout (ConnectTimeout): ..." for logs and the CLI. */
     QString toString() const;
 
@@ -45,6 +51,8 @@ private:
     int m_httpStatus = 0;
     QList<QPair<QByteArray, QByteArray>> m_httpHeaders;
     QByteArray m_httpBody;
+    QList<QSslError> m_sslErrors;
+    QList<ChainValidationResult> m_certificateErrors;
 };
 
 } // namespace Wsw

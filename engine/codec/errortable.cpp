@@ -23,7 +23,7 @@ ErrorInfo errorInfo(ErrorDetail detail)
     case ErrorDetail::InvalidUrl:
         return {"The URL must be absolute, name a host and have no fragment", NoClose, S::UnexpectedClientError};
     case ErrorDetail::UnsupportedScheme:
-        return {"Only ws:// URLs are supported (wss:// comes with TLS support)", NoClose, S::UnexpectedClientError};
+        return {"Only ws:// and wss:// URLs are supported", NoClose, S::UnexpectedClientError};
     case ErrorDetail::ForbiddenHeader:
         return {"This header is set by the engine and may not be set by the application", NoClose, S::UnexpectedClientError};
     case ErrorDetail::InvalidHeader:
@@ -150,9 +150,34 @@ ErrorInfo errorInfo(ErrorDetail detail)
     case ErrorDetail::OperationCanceled:
         return {"The operation was canceled", NoClose, S::OperationCanceled};
     case ErrorDetail::SslUnavailable:
-        return {"TLS is not available (Qt's OpenSSL backend could not be loaded)", NoClose, S::UnexpectedClientError};
+        return {"TLS is not available: wss:// needs Qt's OpenSSL TLS backend", NoClose, S::UnexpectedClientError};
     case ErrorDetail::SocketError:
         return {"A local socket error occurred", NoClose, S::UnexpectedClientError};
+    // TLS
+    case ErrorDetail::TlsHandshakeFailed:
+        return {"The TLS handshake with the server failed", NoClose, S::CannotConnect};
+    case ErrorDetail::CertificateRejected:
+        return {"The server's certificate failed validation", NoClose, S::CertificateIsInvalid};
+    case ErrorDetail::PinMismatch:
+        return {"None of the public keys the server presented matches a pinned key", NoClose, S::CertificateIsInvalid};
+    case ErrorDetail::ServerValidationRejected:
+        return {"The custom validation handler rejected the server's certificate", NoClose, S::CertificateIsInvalid};
+    case ErrorDetail::ServerValidationAbandoned:
+        return {"A validation deferral was dropped without being completed: the certificate counts as rejected", NoClose, S::CertificateIsInvalid};
+    case ErrorDetail::ServerValidationTimeout:
+        return {"Custom validation of the server's certificate did not complete in time (Timeouts.validation)", NoClose, S::Timeout};
+    case ErrorDetail::ClientCertificateRequired:
+        return {"The server requires a client certificate and none is configured (Control.clientCertificate)", NoClose, S::CannotConnect};
+    case ErrorDetail::ClientCertificateRejected:
+        return {"The server rejected the client certificate", NoClose, S::CannotConnect};
+    case ErrorDetail::TlsError:
+        return {"A TLS error ended the connection", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::ClientCertificateUnreadable:
+        return {"The client certificate or its key could not be read", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::ClientCertificatePasswordWrong:
+        return {"The passphrase of the client certificate's key is wrong or missing", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::ClientCertificateKeyMismatch:
+        return {"The private key does not belong to the client certificate", NoClose, S::UnexpectedClientError};
     }
     return {"Unknown error", NoClose, S::Unknown};
 }

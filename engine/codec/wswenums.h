@@ -201,6 +201,20 @@ enum class ErrorDetail : int {
     OperationCanceled,
     SslUnavailable,
     SocketError,
+    // TLS (wss://)
+    TlsHandshakeFailed,
+    CertificateRejected,
+    PinMismatch,
+    ServerValidationRejected,
+    ServerValidationAbandoned,
+    ServerValidationTimeout,
+    ClientCertificateRequired,
+    ClientCertificateRejected,
+    TlsError,
+    // Client certificate files (returned by the loader, before any connection)
+    ClientCertificateUnreadable,
+    ClientCertificatePasswordWrong,
+    ClientCertificateKeyMismatch,
 };
 Q_ENUM_NS(ErrorDetail)
 

@@ -12,12 +12,12 @@ constexpr qint64 SmallReadBytes = 4096;
 } // namespace
 
 TcpTransport::TcpTransport(const TransportOptions &options, QObject *parent)
-    : Transport(new QTcpSocket, options, parent)
-    , m_tcp(static_cast<QTcpSocket *>(socket()))
+    : Transport(new QTcpSocket, options, parent), m_tcp(static_cast<QTcpSocket *>(socket()))
 {
     connect(m_tcp, &QIODevice::readyRead, this, &Transport::readyRead);
     // Qt wrote what it had buffered: the kernel has room again
     connect(m_tcp, &QIODevice::bytesWritten, this, &Transport::progressed);
+    connect(m_tcp, &QAbstractSocket::disconnected, this, &Transport::peerClosed);
 }
 
 void TcpTransport::connectToHost(const QString &host, quint16 port)

@@ -9,14 +9,11 @@
 namespace Wsw {
 
 Transport::Transport(QAbstractSocket *socket, const TransportOptions &options, QObject *parent)
-    : QObject(parent)
-    , m_socket(socket)
-    , m_options(options)
+    : QObject(parent), m_socket(socket), m_options(options)
 {
     m_socket->setParent(this);
     connect(m_socket, &QAbstractSocket::connected, this, &Transport::onSocketConnected);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &Transport::onSocketError);
-    connect(m_socket, &QAbstractSocket::disconnected, this, &Transport::peerClosed);
 }
 
 Transport::~Transport() = default;
@@ -39,6 +36,9 @@ void Transport::writeFinal(const char *data, qint64 size)
 
 void Transport::fillInformation(MessageWebSocketInformation &info) const
 {
+    // a socket that has ended has forgotten its addresses: keep the ones seen while connected
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
     info.localAddress = m_socket->localAddress();
     info.localPort = m_socket->localPort();
     info.peerAddress = m_socket->peerAddress();
@@ -72,7 +72,7 @@ void Transport::onSocketConnected()
     onTcpConnected();
 }
 
-ErrorDetail Transport::detailFor(QAbstractSocket::SocketError error) const
+ErrorDetail Transport::detailFor(QAbstractSocket::SocketError error)
 {
     switch (error) {
     case QAbstractSocket::HostNotFoundError:
@@ -102,7 +102,7 @@ void Transport::onSocketError(QAbstractSocket::SocketError error)
             Q_EMIT peerClosed();
         return;
     }
-    Q_EMIT failed(detailFor(error), m_socket->errorString());
+    Q_EMIT failed(WebSocketError(detailFor(error), m_socket->errorString()));
 }
 
 } // namespace Wsw

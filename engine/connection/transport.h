@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QString>
 
+#include "api/websocketerror.h"
 #include "codec/wswenums.h"
 
 namespace Wsw {
@@ -15,7 +16,8 @@ namespace Wsw {
 struct MessageWebSocketInformation;
 
 /** Socket settings a transport applies once TCP is up (Control.noDelay, OutboundBufferSizeInBytes). */
-struct TransportOptions {
+struct TransportOptions
+{
     bool noDelay = true;
     std::optional<quint32> sendBufferSizeBytes;
 };
@@ -74,16 +76,16 @@ Q_SIGNALS:
     void progressed();
     /** The peer closed the connection (or it broke): read what is left, then it is over. */
     void peerClosed();
-    /** A failure that ends the transport, with its cause and the socket's own words. */
-    void failed(Wsw::ErrorDetail detail, const QString &message);
+    /** A failure that ends the transport: its cause and the socket's own words (TLS: certificate errors). */
+    void failed(const Wsw::WebSocketError &error);
 
 protected:
     Transport(QAbstractSocket *socket, const TransportOptions &options, QObject *parent);
 
     /** TCP is up: applies the socket options; the subclass says what comes next. */
     virtual void onTcpConnected() = 0;
-    /** Maps a socket error to its ErrorDetail; TLS adds its own. */
-    virtual ErrorDetail detailFor(QAbstractSocket::SocketError error) const;
+    /** Maps a socket error to its ErrorDetail. */
+    static ErrorDetail detailFor(QAbstractSocket::SocketError error);
     virtual void onSocketError(QAbstractSocket::SocketError error);
 
     QAbstractSocket *socket() const { return m_socket; }

@@ -7,7 +7,10 @@
 #include "codec/closecode.h"
 #include "codec/errortable.h"
 #include "codec/permessagedeflate.h"
+#include "api/chainvalidation.h"
+#include "api/spkipin.h"
 #include "connection/tcptransport.h"
+#include "connection/tlstransport.h"
 
 namespace Wsw {
 
@@ -81,13 +84,14 @@ WebErrorStatus statusForHttp(int httpStatus)
 } // namespace
 
 WebSocketConnection::WebSocketConnection(MessageWebSocket *facade)
-    : QObject(nullptr)
+    : QObject(facade)
     , m_facade(facade)
     , m_decoder(Role::Client)
 {
-    for (QTimer *timer : {&m_connectTimer, &m_handshakeTimer, &m_closeTimer, &m_idleTimer})
+    for (QTimer *timer : {&m_connectTimer, &m_validationTimer, &m_handshakeTimer, &m_closeTimer, &m_idleTimer})
         timer->setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, &WebSocketConnection::onConnectTimeout);
+    connect(&m_validationTimer, &QTimer::timeout, this, &WebSocketConnection::onValidationTimeout);
     connect(&m_handshakeTimer, &QTimer::timeout, this, &WebSocketConnection::onHandshakeTimeout);
     connect(&m_closeTimer, &QTimer::timeout, this, &WebSocketConnection::onCloseTimeout);
     connect(&m_idleTimer, &QTimer::timeout, this, &WebSocketConnection::onIdleTimeout);
@@ -138,9 +142,32 @@ bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
     const Timeouts &t = control.timeouts;
     if (control.desiredUnsolicitedPongInterval.count() < 0 || t.idle.count() < 0)
         return refuse(ErrorDetail::InvalidArgument, QStringLiteral("intervals and timeouts may not be negative"));
-    if (t.connect.count() <= 0 || t.handshake.count() <= 0 || t.close.count() <= 0)
+    if (t.connect.count() <= 0 || t.handshake.count() <= 0 || t.close.count() <= 0 || t.validation.count() <= 0)
         return refuse(ErrorDetail::InvalidArgument,
-                      QStringLiteral("the connect, handshake and close timeouts must be positive: every wait is bounded"));
+                      QStringLiteral("the connect, handshake, close and validation timeouts must be positive: every "
+                                     "wait is bounded"));
+    for (ChainValidationResult result : control.ignorableServerCertificateErrors) {
+        if (!ChainValidation::isIgnorable(result))
+            return refuse(ErrorDetail::InvalidArgument,
+                          u"ignorableServerCertificateErrors: " + ChainValidation::name(result)
+                                  + (result == ChainValidationResult::Success
+                                             ? QStringLiteral(" is not an error")
+                                             : QStringLiteral(" may never be ignored (spec §7.4)")));
+    }
+    for (const QString &pin : control.pinnedPublicKeys) {
+        if (SpkiPin::digestOf(pin).isEmpty())
+            return refuse(ErrorDetail::InvalidArgument,
+                          u"pinnedPublicKeys: \"" + pin + u"\" is not a pin; write sha256/ and the base64 of 32 bytes");
+    }
+    for (const QSslCertificate &ca : control.additionalCaCertificates) {
+        if (ca.isNull())
+            return refuse(ErrorDetail::InvalidArgument, QStringLiteral("additionalCaCertificates: a null certificate"));
+    }
+    const ClientCertificate &client = control.clientCertificate;
+    if (!client.isNull() && !ClientCertificate::keyMatches(client.certificate, client.privateKey))
+        return refuse(ErrorDetail::ClientCertificateKeyMismatch, client.certificate.subjectDisplayName());
+    if (client.isNull() && !client.privateKey.isNull())
+        return refuse(ErrorDetail::InvalidArgument, QStringLiteral("clientCertificate: a private key without a certificate"));
     m_control = control;
     return true;
 }
@@ -195,8 +222,12 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     const ErrorDetail urlError = validateUrl(url);
     if (urlError != ErrorDetail::None)
         return refuse(urlError, url.toDisplayString());
-    if (url.scheme().compare(u"wss", Qt::CaseInsensitive) == 0)
-        return refuse(ErrorDetail::UnsupportedScheme, QStringLiteral("wss:// is not supported yet"));
+    const bool secure = url.scheme().compare(u"wss", Qt::CaseInsensitive) == 0;
+    if (secure) {
+        const QString unavailable = TlsTransport::unavailableReason();
+        if (!unavailable.isEmpty())
+            return refuse(ErrorDetail::SslUnavailable, unavailable);
+    }
 
     m_url = url;
     m_info = MessageWebSocketInformation();
@@ -224,10 +255,8 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     if (m_readBuffer.size() != ReadChunkBytes)
         m_readBuffer.resize(ReadChunkBytes);
 
-    TransportOptions options;
-    options.noDelay = m_control.noDelay;
-    options.sendBufferSizeBytes = m_control.outboundBufferSizeInBytes;
-    m_transport = new TcpTransport(options, this);
+    m_transport = createTransport(secure);
+    connect(m_transport, &Transport::securing, this, &WebSocketConnection::onTransportSecuring);
     connect(m_transport, &Transport::established, this, &WebSocketConnection::onTransportEstablished);
     connect(m_transport, &Transport::readyRead, this, &WebSocketConnection::onTransportReadyRead);
     connect(m_transport, &Transport::progressed, this, &WebSocketConnection::onTransportProgressed);
@@ -236,8 +265,25 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
 
     setState(ConnectionState::Connecting);
     m_connectTimer.start(m_control.timeouts.connect);
-    m_transport->connectToHost(url.host(), quint16(url.port(80)));
+    m_transport->connectToHost(url.host(), quint16(url.port(secure ? 443 : 80)));
     return true;
+}
+
+Transport *WebSocketConnection::createTransport(bool secure)
+{
+    TransportOptions options;
+    options.noDelay = m_control.noDelay;
+    options.sendBufferSizeBytes = m_control.outboundBufferSizeInBytes;
+    if (!secure)
+        return new TcpTransport(options, this);
+    TlsSettings tls;
+    tls.trust.ignorable = m_control.ignorableServerCertificateErrors;
+    for (const QString &pin : std::as_const(m_control.pinnedPublicKeys))
+        tls.trust.pinDigests.append(SpkiPin::digestOf(pin));
+    tls.trust.overridable = m_control.allowCustomValidationOverride && m_facade->isServerValidationConnected();
+    tls.additionalCaCertificates = m_control.additionalCaCertificates;
+    tls.clientCertificate = m_control.clientCertificate;
+    return new TlsTransport(options, tls, this);
 }
 
 void WebSocketConnection::cancelConnect()
@@ -246,14 +292,98 @@ void WebSocketConnection::cancelConnect()
         return;
     retireTransport(false);
     finish(ConnectionState::Failed, WebSocketError(ErrorDetail::OperationCanceled, QStringLiteral("connect canceled")),
-           std::nullopt, true);
+           std::nullopt);
+}
+
+void WebSocketConnection::onTransportSecuring()
+{
+    if (m_state == ConnectionState::Connecting)
+        setState(ConnectionState::TlsHandshaking);
 }
 
 void WebSocketConnection::onTransportEstablished()
 {
     m_connectTimer.stop();
     m_transport->fillInformation(m_info);
+    // a TLS session whose chain the application wants to see, or must decide on
+    if (m_info.tls.encrypted && (m_facade->isServerValidationConnected() || !m_info.tls.defaultValidationPassed)) {
+        startServerValidation();
+        return;
+    }
+    sendUpgradeRequest();
+}
 
+void WebSocketConnection::startServerValidation()
+{
+    if (!m_facade->isServerValidationConnected()) {
+        // the chain waits for an override, but the handler has gone since connectAsync()
+        failValidation(WebSocketError(ErrorDetail::CertificateRejected,
+                                      QStringLiteral("no serverCustomValidationRequested handler to accept it")));
+        return;
+    }
+    setState(ConnectionState::AwaitingServerValidation);
+    m_validationTimer.start(m_control.timeouts.validation);
+    auto *args = new WebSocketServerCustomValidationRequestedEventArgs(
+            m_info, [this] { onServerValidationSettled(); }, this);
+    m_validation = args;
+    deliverDeferredSignals(); // the handler must run now: whatever came before goes first
+    Q_EMIT m_facade->serverCustomValidationRequested(args);
+    if (m_validation == args) // the handler may have ended the connection
+        args->endEmission();
+}
+
+void WebSocketConnection::onServerValidationSettled()
+{
+    if (m_state != ConnectionState::AwaitingServerValidation || !m_validation)
+        return;
+    m_validationTimer.stop();
+    const auto outcome = m_validation->outcome();
+    m_validation->deleteLater();
+    m_validation = nullptr;
+    using Outcome = WebSocketServerCustomValidationRequestedEventArgs::Outcome;
+    switch (outcome) {
+    case Outcome::Accepted:
+        m_info.tls.acceptedByOverride = !m_info.tls.defaultValidationPassed;
+        sendUpgradeRequest();
+        return;
+    case Outcome::Rejected:
+        failValidation(WebSocketError(ErrorDetail::ServerValidationRejected));
+        return;
+    case Outcome::Abandoned:
+        failValidation(WebSocketError(ErrorDetail::ServerValidationAbandoned));
+        return;
+    case Outcome::NotAccepted:
+        failValidation(WebSocketError(ErrorDetail::CertificateRejected,
+                                      QStringLiteral("default validation refused it and the validation handler "
+                                                     "did not call acceptDespiteErrors()")));
+        return;
+    }
+}
+
+void WebSocketConnection::onValidationTimeout()
+{
+    if (m_state != ConnectionState::AwaitingServerValidation)
+        return;
+    failValidation(WebSocketError(ErrorDetail::ServerValidationTimeout));
+}
+
+void WebSocketConnection::failValidation(WebSocketError error)
+{
+    error.setCertificateErrors(m_info.sslErrors, m_info.serverCertificateErrors);
+    if (error.detail() == ErrorDetail::CertificateRejected) {
+        QList<ChainValidationResult> refused;
+        for (ChainValidationResult result : std::as_const(m_info.serverCertificateErrors)) {
+            if (!m_control.ignorableServerCertificateErrors.contains(result))
+                refused.append(result);
+        }
+        error.setStatus(ChainValidation::statusFor(refused));
+    }
+    retireTransport(true); // TLS is up: close it properly (close_notify), nothing else was sent
+    finish(ConnectionState::Failed, error, std::nullopt);
+}
+
+void WebSocketConnection::sendUpgradeRequest()
+{
     m_key = generateKey();
     HandshakeRequestOptions options;
     options.url = m_url;
@@ -348,13 +478,20 @@ void WebSocketConnection::completeHandshake()
     if (pongInterval.count() > 0)
         m_pongTimer.start(pongInterval);
     m_bandwidthTimer.start(BandwidthSampleInterval);
-    Q_EMIT m_facade->handshakeCompleted(m_info.handshake);
-    Q_EMIT m_facade->connected();
+    deliver([this, transcript = m_info.handshake] {
+        Q_EMIT m_facade->handshakeCompleted(transcript);
+        Q_EMIT m_facade->connected();
+    });
 }
 
 void WebSocketConnection::failHandshake(ErrorDetail detail, const QString &extra)
 {
-    WebSocketError error(detail, extra);
+    failHandshake(WebSocketError(detail, extra));
+}
+
+void WebSocketConnection::failHandshake(WebSocketError error)
+{
+    const ErrorDetail detail = error.detail();
     if (m_response.headersComplete()) {
         m_info.handshake.responseHeaders = m_response.rawHeaders();
         m_info.handshake.responseBody = m_response.body();
@@ -370,7 +507,7 @@ void WebSocketConnection::failHandshake(ErrorDetail detail, const QString &extra
     } else if (!m_response.rawHeaders().isEmpty()) {
         m_info.handshake.responseHeaders = m_response.rawHeaders();
     }
-    Q_EMIT m_facade->handshakeCompleted(m_info.handshake);
+    deliver([this, transcript = m_info.handshake] { Q_EMIT m_facade->handshakeCompleted(transcript); });
     if (m_finished) // a slot of handshakeCompleted may have ended the connection
         return;
     retireTransport(false);
@@ -421,7 +558,9 @@ bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, b
         ++m_info.counters.messagesReceived;
     m_info.counters.messageBytesReceived += quint64(data.size());
     Transport *transport = m_transport;
-    Q_EMIT m_facade->messageReceived(MessageWebSocketMessageReceivedEventArgs(type, std::move(data), isComplete));
+    deliver([this, args = MessageWebSocketMessageReceivedEventArgs(type, std::move(data), isComplete)] {
+        Q_EMIT m_facade->messageReceived(args);
+    });
     // the application may have closed, aborted or reconnected from its slot
     return transport == m_transport && !m_finished && !m_stopReading;
 }
@@ -443,7 +582,7 @@ bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
                 const auto rtt = std::chrono::milliseconds(m_pendingPings[i].sent.elapsed());
                 m_pendingPings.remove(0, i + 1);
                 m_info.lastPingRoundTrip = rtt;
-                Q_EMIT m_facade->pongReceived(rtt, payload);
+                deliver([this, rtt, payload] { Q_EMIT m_facade->pongReceived(rtt, payload); });
                 break;
             }
         }
@@ -502,7 +641,7 @@ void WebSocketConnection::onFrameComplete(const FrameHeader &header, qint64 unco
     info.payloadLength = header.payloadLength;
     info.uncompressedLength = uncompressedLength;
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
-    Q_EMIT m_facade->frameObserved(info);
+    deliver([this, info] { Q_EMIT m_facade->frameObserved(info); });
 }
 
 bool WebSocketConnection::observingFrames() const
@@ -522,7 +661,7 @@ void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 unco
     info.payloadLength = header.payloadLength;
     info.uncompressedLength = uncompressedLength;
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
-    Q_EMIT m_facade->frameObserved(info);
+    deliver([this, info] { Q_EMIT m_facade->frameObserved(info); });
 }
 
 // --- sending ---------------------------------------------------------------------------------
@@ -607,7 +746,7 @@ void WebSocketConnection::reportWritten()
     if (bytes <= 0)
         return;
     m_reportedBytes += bytes;
-    Q_EMIT m_facade->bytesWritten(bytes);
+    deliver([this, bytes] { Q_EMIT m_facade->bytesWritten(bytes); });
 }
 
 bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView data)
@@ -816,7 +955,7 @@ void WebSocketConnection::abort()
         return;
     retireTransport(false);
     finish(ConnectionState::Closed, std::nullopt,
-           WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false), true);
+           WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false));
 }
 
 void WebSocketConnection::failProtocol(ErrorDetail detail)
@@ -886,27 +1025,34 @@ void WebSocketConnection::handlePeerGone()
     }
 }
 
-void WebSocketConnection::onTransportFailed(ErrorDetail detail, const QString &text)
+void WebSocketConnection::onTransportFailed(const WebSocketError &error)
 {
     if (m_finished || !m_transport)
         return;
+    // what the TLS handshake saw (certificates, errors) stays in Information after a failure
+    m_transport->fillInformation(m_info);
     const bool wasOpen = m_state == ConnectionState::Open || m_state == ConnectionState::Closing;
     if (m_state == ConnectionState::AwaitingUpgrade) {
-        failHandshake(detail, text);
+        failHandshake(error);
         return;
     }
     retireTransport(false);
-    finish(ConnectionState::Failed, WebSocketError(detail, text),
+    finish(ConnectionState::Failed, error,
            wasOpen ? std::optional(WebSocketClosedEventArgs(quint16(CloseCode::AbnormalClosure), QString(), false))
                    : std::nullopt);
 }
 
 void WebSocketConnection::onConnectTimeout()
 {
-    if (m_state != ConnectionState::Connecting)
+    if (m_state != ConnectionState::Connecting && m_state != ConnectionState::TlsHandshaking)
         return;
+    const bool inTls = m_state == ConnectionState::TlsHandshaking;
+    if (m_transport)
+        m_transport->fillInformation(m_info);
     retireTransport(false);
-    finish(ConnectionState::Failed, WebSocketError(ErrorDetail::ConnectTimeout), std::nullopt);
+    finish(ConnectionState::Failed,
+           WebSocketError(ErrorDetail::ConnectTimeout, inTls ? QStringLiteral("during the TLS handshake") : QString()),
+           std::nullopt);
 }
 
 void WebSocketConnection::onHandshakeTimeout()
@@ -979,14 +1125,19 @@ void WebSocketConnection::setState(ConnectionState state)
         return;
     Q_ASSERT_X(isAllowedTransition(m_state, state), "WebSocketConnection::setState", "transition not allowed");
     m_state = state;
-    Q_EMIT m_facade->stateChanged(state);
+    deliver([this, state] { Q_EMIT m_facade->stateChanged(state); });
 }
 
 void WebSocketConnection::stopTimers()
 {
-    for (QTimer *timer : {&m_connectTimer, &m_handshakeTimer, &m_closeTimer, &m_idleTimer, &m_pongTimer,
-                          &m_bandwidthTimer})
+    for (QTimer *timer : {&m_connectTimer, &m_validationTimer, &m_handshakeTimer, &m_closeTimer, &m_idleTimer,
+                          &m_pongTimer, &m_bandwidthTimer})
         timer->stop();
+    if (m_validation) {
+        // a deferral completed from now on finds no one
+        m_validation->deleteLater();
+        m_validation = nullptr;
+    }
 }
 
 void WebSocketConnection::retireTransport(bool graceful)
@@ -1004,7 +1155,7 @@ void WebSocketConnection::retireTransport(bool graceful)
 }
 
 void WebSocketConnection::finish(ConnectionState finalState, const std::optional<WebSocketError> &error,
-                                 const std::optional<WebSocketClosedEventArgs> &closedArgs, bool deferSignals)
+                                 const std::optional<WebSocketClosedEventArgs> &closedArgs)
 {
     if (m_finished)
         return;
@@ -1016,19 +1167,21 @@ void WebSocketConnection::finish(ConnectionState finalState, const std::optional
     setState(finalState);
     // until closed() is out, a new connection would receive the old one's closed()
     m_closedPending = closedArgs.has_value();
-    auto emitEnd = [this, facade = QPointer<MessageWebSocket>(m_facade), error, closedArgs] {
-        if (!facade)
-            return;
+    deliver([this, error, closedArgs] {
         if (error)
-            Q_EMIT facade->errorOccurred(*error);
+            Q_EMIT m_facade->errorOccurred(*error);
         m_closedPending = false;
         if (closedArgs)
-            Q_EMIT facade->closed(*closedArgs);
-    };
-    if (deferSignals) // called from a public function: signals come from the event loop
-        QMetaObject::invokeMethod(this, emitEnd, Qt::QueuedConnection);
-    else
-        emitEnd();
+            Q_EMIT m_facade->closed(*closedArgs);
+    });
+}
+
+void WebSocketConnection::deliverDeferredSignals()
+{
+    m_deferredPosted = false;
+    // one at a time: a slot may call a public function that defers more, which then come next
+    while (!m_deferredSignals.isEmpty())
+        m_deferredSignals.takeFirst()();
 }
 
 } // namespace Wsw

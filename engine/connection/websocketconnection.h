@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -13,6 +14,7 @@
 #include "api/eventargs.h"
 #include "api/messagewebsocketcontrol.h"
 #include "api/messagewebsocketinformation.h"
+#include "api/servervalidation.h"
 #include "api/websocketerror.h"
 #include "codec/framewriter.h"
 #include "codec/handshake.h"
@@ -41,6 +43,22 @@ class WebSocketConnection final : public QObject,
 
 public:
     explicit WebSocketConnection(MessageWebSocket *facade);
+
+    /** Marks a public call of the facade: signals raised inside it are delivered from the event loop. */
+    class PublicCall
+    {
+    public:
+        explicit PublicCall(WebSocketConnection &c)
+            : m_c(c)
+        {
+            ++m_c.m_publicCallDepth;
+        }
+        ~PublicCall() { --m_c.m_publicCallDepth; }
+        Q_DISABLE_COPY_MOVE(PublicCall)
+
+    private:
+        WebSocketConnection &m_c;
+    };
     ~WebSocketConnection() override;
 
     const MessageWebSocketControl &control() const { return m_control; }
@@ -74,12 +92,14 @@ private:
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
 
+    void onTransportSecuring();
     void onTransportEstablished();
     void onTransportReadyRead();
     void onTransportProgressed();
     void onTransportPeerClosed();
-    void onTransportFailed(ErrorDetail detail, const QString &message);
+    void onTransportFailed(const WebSocketError &error);
     void onConnectTimeout();
+    void onValidationTimeout();
     void onHandshakeTimeout();
     void onCloseTimeout();
     void onIdleTimeout();
@@ -89,12 +109,19 @@ private:
     void setState(ConnectionState state);
     bool refuse(ErrorDetail detail, const QString &extra = {});
     bool isSendable() const;
+    Transport *createTransport(bool secure);
+    /** wss://: hands the certificate to the serverCustomValidationRequested handler and waits. */
+    void startServerValidation();
+    void onServerValidationSettled();
+    void failValidation(WebSocketError error);
+    void sendUpgradeRequest();
     void processHandshakeBytes(QByteArrayView bytes);
     void completeHandshake();
     void applyDeflateAgreement(const Codec::DeflateAgreement &deflate);
     void sendCompressedMessage(Codec::Opcode opcode, QByteArrayView data);
     void processFrames(QByteArrayView bytes);
     void failHandshake(ErrorDetail detail, const QString &extra = {});
+    void failHandshake(WebSocketError error);
     /** The server broke a rule while open: send our close code, then end with the error. */
     void failProtocol(ErrorDetail detail);
     void writeControl(Codec::Opcode opcode, QByteArrayView payload);
@@ -114,7 +141,27 @@ private:
     void sendCloseFrame(QByteArrayView payload);
     /** Ends the connection once: final state, then errorOccurred (if any), then closed (if it was open). */
     void finish(ConnectionState finalState, const std::optional<WebSocketError> &error,
-                const std::optional<WebSocketClosedEventArgs> &closedArgs, bool deferSignals = false);
+                const std::optional<WebSocketClosedEventArgs> &closedArgs);
+
+    /**
+     * Emits a facade signal: at once from the event loop, but from inside a public call (or
+     * behind signals still waiting) it waits for the event loop, so no slot ever runs inside
+     * connectAsync(), a send, close() or abort() and every signal keeps its order.
+     */
+    template<typename Emitter>
+    void deliver(Emitter &&emitter)
+    {
+        if (Q_LIKELY(m_publicCallDepth == 0 && m_deferredSignals.isEmpty())) {
+            emitter();
+            return;
+        }
+        m_deferredSignals.append(std::function<void()>(std::forward<Emitter>(emitter)));
+        if (!m_deferredPosted) {
+            m_deferredPosted = true;
+            QMetaObject::invokeMethod(this, &WebSocketConnection::deliverDeferredSignals, Qt::QueuedConnection);
+        }
+    }
+    void deliverDeferredSignals();
     void retireTransport(bool graceful);
     void stopTimers();
     bool observingFrames() const;
@@ -137,6 +184,9 @@ private:
     qint64 m_requestBytes = 0;  // the upgrade request: on the wire, but not frame bytes
     qint64 m_reportedBytes = 0; // frame bytes reported by bytesWritten
     bool m_closedPending = false;       // closed() of the connection that just ended is still to come
+    int m_publicCallDepth = 0;
+    QList<std::function<void()>> m_deferredSignals;
+    bool m_deferredPosted = false;
     bool m_writeFailed = false;         // a write hit a dead connection: its loss is being reported
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
@@ -167,12 +217,15 @@ private:
     };
     QList<PendingPing> m_pendingPings;
 
-    QTimer m_connectTimer;
-    QTimer m_handshakeTimer;
-    QTimer m_closeTimer;
-    QTimer m_idleTimer;
-    QTimer m_pongTimer;
-    QTimer m_bandwidthTimer;
+    // children, so that moveToThread() on the facade moves them along
+    QTimer m_connectTimer{this};
+    QTimer m_validationTimer{this};
+    QTimer m_handshakeTimer{this};
+    QTimer m_closeTimer{this};
+    QTimer m_idleTimer{this};
+    QTimer m_pongTimer{this};
+    QTimer m_bandwidthTimer{this};
+    QPointer<WebSocketServerCustomValidationRequestedEventArgs> m_validation;
     quint64 m_lastWireIn = 0;
     quint64 m_lastWireOut = 0;
 };

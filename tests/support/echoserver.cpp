@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 namespace Wsw::Test {
@@ -27,12 +29,12 @@ QByteArray unmaskedFrame(quint8 opcode, bool fin, QByteArrayView payload)
 EchoServer::EchoServer(QObject *parent)
     : QObject(parent)
 {
-    connect(&m_server, &QTcpServer::newConnection, this, &EchoServer::onNewConnection);
 }
 
 EchoServer::~EchoServer()
 {
-    m_server.close();
+    if (m_server)
+        m_server->close();
     for (const auto &peer : m_peers) {
         peer->socket->disconnect(this);
         peer->socket->abort();
@@ -41,19 +43,47 @@ EchoServer::~EchoServer()
     m_peers.clear();
 }
 
+void EchoServer::setTlsConfiguration(const QSslConfiguration &configuration)
+{
+    m_tls = configuration;
+}
+
 bool EchoServer::listen()
 {
-    return m_server.listen(QHostAddress::LocalHost, 0);
+    if (m_tls) {
+        auto *server = new QSslServer;
+        server->setSslConfiguration(*m_tls);
+        connect(server, &QSslServer::errorOccurred, this, [this](QSslSocket *socket, QAbstractSocket::SocketError) {
+            m_tlsErrors.append(socket->errorString());
+        });
+        connect(server, &QSslServer::alertReceived, this,
+                [this](QSslSocket *, QSsl::AlertLevel, QSsl::AlertType, const QString &description) {
+                    m_tlsErrors.append(u"alert received: " + description);
+                });
+        connect(server, &QSslServer::sslErrors, this, [this](QSslSocket *, const QList<QSslError> &errors) {
+            for (const QSslError &error : errors)
+                m_tlsErrors.append(error.errorString());
+        });
+        m_server.reset(server);
+    } else {
+        m_server = std::make_unique<QTcpServer>();
+    }
+    connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this, &EchoServer::onNewConnection);
+    return m_server->listen(QHostAddress::LocalHost, 0);
 }
 
 quint16 EchoServer::port() const
 {
-    return m_server.serverPort();
+    return m_server ? m_server->serverPort() : 0;
 }
 
-QUrl EchoServer::url(const QString &path) const
+QUrl EchoServer::url(const QString &path, const QString &host) const
 {
-    return loopbackWebSocketUrl(port(), path);
+    QUrl url = loopbackWebSocketUrl(port(), path);
+    if (m_tls)
+        url.setScheme(QStringLiteral("wss"));
+    url.setHost(host);
+    return url;
 }
 
 void EchoServer::addResponseHeader(const QByteArray &name, const QByteArray &value)
@@ -100,8 +130,13 @@ void EchoServer::clearRecords()
 
 void EchoServer::onNewConnection()
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         ++m_connectionCount;
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+            // QSslServer hands a client over once its handshake is done
+            ++m_tlsHandshakeCount;
+            m_clientCertificates.append(ssl->peerCertificate());
+        }
         auto peer = std::make_unique<Peer>();
         peer->socket = socket;
         Peer *raw = peer.get();
@@ -129,6 +164,7 @@ void EchoServer::onReadyRead(Peer *peer)
 {
     QTcpSocket *socket = peer->socket;
     const QByteArray bytes = socket->readAll();
+    m_receivedByteCount += bytes.size();
     peer->buffer.append(bytes);
     if (!peer->upgraded) {
         std::optional<UpgradeRequest> request = takeUpgradeRequest(peer->buffer);

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <QByteArray>
 #include <QList>
 #include <QObject>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTcpServer>
 #include <QUrl>
 
@@ -27,6 +30,9 @@ namespace Wsw::Test {
  * echoed with the same payload before the server closes TCP (RFC 6455 §7.1.1: the server
  * closes TCP first). It does not check the client's frames for protocol errors: tests assert on
  * clientFrames() instead. Everything stops in the destructor.
+ *
+ * With setTlsConfiguration() before listen() it serves wss:// on a QSslServer (Qt 6.4): a client
+ * is served once its TLS handshake has completed, and whatever fails in a handshake is recorded.
  */
 class EchoServer final : public QObject
 {
@@ -37,11 +43,14 @@ public:
     explicit EchoServer(QObject *parent = nullptr);
     ~EchoServer() override;
 
+    /** Serves wss:// with this configuration (certificate, key; for mutual TLS a verify mode and CAs). Before listen(). */
+    void setTlsConfiguration(const QSslConfiguration &configuration);
+    bool isTls() const { return m_tls.has_value(); }
     /** Listens on QHostAddress::LocalHost, port 0. */
     bool listen();
     quint16 port() const;
-    /** ws://127.0.0.1:<port><path>. */
-    QUrl url(const QString &path = QStringLiteral("/")) const;
+    /** ws://127.0.0.1:<port><path>, or wss:// with TLS; host replaces 127.0.0.1 (e.g. "localhost"). */
+    QUrl url(const QString &path = QStringLiteral("/"), const QString &host = QStringLiteral("127.0.0.1")) const;
 
     // --- options (take effect for the next upgrade or frame) ---
     /** Echo each data frame as it arrives (same opcode, same FIN) instead of whole messages. */
@@ -74,6 +83,13 @@ public:
     const QList<ParsedFrame> &clientFrames() const { return m_clientFrames; }
     /** Raw bytes clients sent after the upgrade request (all connections). */
     const QByteArray &clientBytes() const { return m_clientBytes; }
+    /** Every byte clients sent, the upgrade request included (after TLS decryption). */
+    qint64 receivedByteCount() const { return m_receivedByteCount; }
+    /** TLS: handshakes that completed, and what went wrong in the others (error texts, alerts). */
+    int tlsHandshakeCount() const { return m_tlsHandshakeCount; }
+    const QStringList &tlsErrors() const { return m_tlsErrors; }
+    /** TLS: the certificate each client presented (null when it sent none), in order. */
+    const QList<QSslCertificate> &clientCertificates() const { return m_clientCertificates; }
     void clearRecords();
 
 Q_SIGNALS:
@@ -100,7 +116,12 @@ private:
     void handleFrame(Peer *peer, const ParsedFrame &frame);
     Peer *peerFor(QTcpSocket *socket);
 
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server;
+    std::optional<QSslConfiguration> m_tls;
+    qint64 m_receivedByteCount = 0;
+    int m_tlsHandshakeCount = 0;
+    QStringList m_tlsErrors;
+    QList<QSslCertificate> m_clientCertificates;
     std::vector<std::unique_ptr<Peer>> m_peers;
     bool m_frameByFrame = false;
     bool m_chooseFirst = false;
