@@ -30,7 +30,10 @@ class WebSocketConnection;
  * once Closed or Failed; late setters are refused uniformly (false + lastError() InvalidState);
  * close arguments are validated; ping() and pongReceived() exist; all received text is
  * validated as UTF-8. Signals are emitted from the event loop of the object's thread, in wire
- * order, never from inside a public call.
+ * order, never from inside a public call: whatever a call such as connectAsync(), a send, close()
+ * or abort() causes (stateChanged, frameObserved, errorOccurred, closed) follows once control
+ * is back in the event loop, while state() is current at once. moveToThread() moves the whole
+ * connection (its socket and timers) along; call the object from its thread only.
  *
  * Synchronous misuse (wrong state, bad argument) returns false and sets lastError(); nothing is
  * emitted for it. Network and protocol failures arrive as errorOccurred().
