@@ -1,7 +1,6 @@
 #include "autobahncommand.h"
 
 #include <QCommandLineParser>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
@@ -10,8 +9,10 @@
 
 #include "api/messagewebsocket.h"
 #include "clioutput.h"
-#include "deflateoption.h"
+#include "connectionoptions.h"
+#include "connectionrun.h"
 #include "interruptwatcher.h"
+#include "messageprinter.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -25,39 +26,38 @@ constexpr quint32 AutobahnMaxMessageBytes = 64u * 1024 * 1024;
 struct Connection {
     bool timedOut = false;
     bool interrupted = false;
-    WebSocketError error;
+    /** Why it failed, for people (describeError()); empty when it did not. */
+    QString error;
     QByteArray firstText;
 };
 
 /**
- * One connection to the fuzzing server, run to its end in a local event loop: echo mode sends
- * every message back unchanged, otherwise the first text message is kept.
+ * One connection to the fuzzing server, run to its end: echo mode sends every message back
+ * unchanged, otherwise the first text message is kept.
  */
-Connection runConnection(const QUrl &url, bool echo, std::chrono::seconds timeout, InterruptWatcher &interrupts,
-                         const DeflateOptions &compression = {})
+Connection runConnection(const ConnectionOptions &options, const QUrl &url, bool echo, std::chrono::seconds timeout,
+                         InterruptWatcher &interrupts)
 {
     Connection result;
     MessageWebSocket socket;
-    MessageWebSocketControl control;
-    control.maxMessageSize = AutobahnMaxMessageBytes;
-    control.maxBufferedAmountBytes = 0; // an echo must never be refused
-    control.compression = compression; // by default "permessage-deflate; client_max_window_bits": sections 12, 13
-    socket.setControl(control);
-
-    QEventLoop loop;
+    if (const QString error = options.applyTo(socket); !error.isEmpty()) {
+        result.error = error;
+        return result;
+    }
+    ConnectionRun run(socket);
     QTimer timer;
     timer.setSingleShot(true);
-    QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
+    QObject::connect(&timer, &QTimer::timeout, &run, [&] {
         result.timedOut = true;
         socket.abort();
-        loop.quit();
+        run.finish(ExitTimeout);
     });
-    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &loop, [&] {
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &run, [&] {
         result.interrupted = true;
         socket.close(1001, QStringLiteral("going away"));
-        QTimer::singleShot(std::chrono::seconds(2), &loop, &QEventLoop::quit);
+        QTimer::singleShot(std::chrono::seconds(2), &run, [&run] { run.finish(ExitInterrupted); });
     });
-    QObject::connect(&socket, &MessageWebSocket::messageReceived, &loop,
+    QObject::connect(&socket, &MessageWebSocket::messageReceived, &run,
                      [&](const MessageWebSocketMessageReceivedEventArgs &m) {
                          if (echo) {
                              // the bytes as they came, in their type (no round trip through QString)
@@ -68,18 +68,16 @@ Connection runConnection(const QUrl &url, bool echo, std::chrono::seconds timeou
                              socket.close(1000, {});
                          }
                      });
-    QObject::connect(&socket, &MessageWebSocket::errorOccurred, &loop,
-                     [&](const WebSocketError &e) { result.error = e; });
-    QObject::connect(&socket, &MessageWebSocket::stateChanged, &loop, [&](ConnectionState state) {
+    QObject::connect(&socket, &MessageWebSocket::errorOccurred, &run,
+                     [&](const WebSocketError &e) { result.error = describeError(e, socket); });
+    QObject::connect(&socket, &MessageWebSocket::stateChanged, &run, [&](ConnectionState state) {
         if (state == ConnectionState::Closed || state == ConnectionState::Failed)
-            QTimer::singleShot(0, &loop, &QEventLoop::quit); // after closed() and errorOccurred()
+            QTimer::singleShot(0, &run, [&run] { run.finish(ExitOk); }); // after closed() and errorOccurred()
     });
-    if (!socket.connectAsync(url)) {
-        result.error = socket.lastError();
-        return result;
-    }
     timer.start(timeout);
-    loop.exec();
+    run.exec(url);
+    if (result.error.isEmpty() && !run.hasOpened() && socket.lastError().isError())
+        result.error = socket.lastError().toString(); // refused by connectAsync() itself
     return result;
 }
 
@@ -97,9 +95,9 @@ QUrl endpoint(const QUrl &base, const QString &path, const QList<QPair<QString, 
     return url;
 }
 
-QJsonObject fetchJson(const QUrl &url, InterruptWatcher &interrupts)
+QJsonObject fetchJson(const ConnectionOptions &options, const QUrl &url, InterruptWatcher &interrupts)
 {
-    const Connection c = runConnection(url, false, std::chrono::seconds(30), interrupts);
+    const Connection c = runConnection(options, url, false, std::chrono::seconds(30), interrupts);
     return QJsonDocument::fromJson(c.firstText).object();
 }
 
@@ -140,15 +138,18 @@ int runAutobahn(const QStringList &arguments)
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("case-timeout"), QStringLiteral("Seconds one case may take (default 120)."),
                       QStringLiteral("seconds"), QStringLiteral("120")});
-    addDeflateOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host:port of the fuzzing server"));
+    ConnectionOptions options;
+    options.control.maxMessageSize = AutobahnMaxMessageBytes;
+    options.addTo(parser, ConnectionOptions::MessageTypeOption::NotOffered);
+    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host:port (or wss://) of the fuzzing server"));
     if (const auto done = parseArguments(parser, arguments))
         return *done;
     if (parser.positionalArguments().size() != 1)
         return usageError(parser, QStringLiteral("give exactly one URL"));
-    const QUrl base(parser.positionalArguments().first(), QUrl::StrictMode);
-    if (!base.isValid() || base.scheme() != u"ws" || base.host().isEmpty())
-        return usageError(parser, QStringLiteral("the URL must be ws://host:port"));
+    if (const QString error = options.readFrom(parser, parser.positionalArguments().first()); !error.isEmpty())
+        return usageError(parser, error);
+    options.control.maxBufferedAmountBytes = 0; // an echo must never be refused
+    const QUrl base = options.url;
     const QString agent = parser.value(QStringLiteral("agent"));
     if (agent.isEmpty())
         return usageError(parser, QStringLiteral("--agent may not be empty"));
@@ -156,18 +157,16 @@ int runAutobahn(const QStringList &arguments)
     const int caseTimeout = parser.value(QStringLiteral("case-timeout")).toInt(&ok);
     if (!ok || caseTimeout <= 0)
         return usageError(parser, QStringLiteral("--case-timeout must be a positive number of seconds"));
-    DeflateOptions compression;
-    if (const QString error = readDeflateOptions(parser, &compression); !error.isEmpty())
-        return usageError(parser, error);
 
     InterruptWatcher interrupts;
-    const Connection countConnection = runConnection(endpoint(base, u"/getCaseCount"_qs, {}), false,
+    const Connection countConnection = runConnection(options, endpoint(base, u"/getCaseCount"_qs, {}), false,
                                                      std::chrono::seconds(30), interrupts);
     const int count = QString::fromUtf8(countConnection.firstText).trimmed().toInt(&ok);
     if (!ok || count <= 0) {
         printErr(u"wscli autobahn: no case count from " + base.toDisplayString() + u": "
-                 + (countConnection.error.isError() ? countConnection.error.toString()
-                                                    : u"answer \"" + QString::fromUtf8(countConnection.firstText) + u'"'));
+                 + (!countConnection.error.isEmpty()
+                            ? countConnection.error
+                            : u"answer \"" + QString::fromUtf8(countConnection.firstText) + u'"'));
         return ExitFailure;
     }
     QList<int> cases;
@@ -185,16 +184,16 @@ int runAutobahn(const QStringList &arguments)
     QStringList failed;
     for (int n : std::as_const(cases)) {
         const QList<QPair<QString, QString>> query = {{u"case"_qs, QString::number(n)}, {u"agent"_qs, agent}};
-        const QJsonObject info = fetchJson(endpoint(base, u"/getCaseInfo"_qs, {{u"case"_qs, QString::number(n)}}),
-                                           interrupts);
+        const QJsonObject info = fetchJson(
+                options, endpoint(base, u"/getCaseInfo"_qs, {{u"case"_qs, QString::number(n)}}), interrupts);
         const QString id = info.value(u"id").toString();
-        const Connection run = runConnection(endpoint(base, u"/runCase"_qs, query), true,
-                                             std::chrono::seconds(caseTimeout), interrupts, compression);
+        const Connection run = runConnection(options, endpoint(base, u"/runCase"_qs, query), true,
+                                             std::chrono::seconds(caseTimeout), interrupts);
         if (run.interrupted) {
             printErr(QStringLiteral("wscli autobahn: interrupted"));
             return ExitInterrupted;
         }
-        QString behavior = fetchJson(endpoint(base, u"/getCaseStatus"_qs, query), interrupts)
+        QString behavior = fetchJson(options, endpoint(base, u"/getCaseStatus"_qs, query), interrupts)
                                    .value(u"behavior").toString();
         if (behavior.isEmpty())
             behavior = QStringLiteral("UNKNOWN");
@@ -209,8 +208,8 @@ int runAutobahn(const QStringList &arguments)
             line += u" (no end after " + QString::number(caseTimeout) + u" s)";
         printOut(line);
     }
-    runConnection(endpoint(base, u"/updateReports"_qs, {{u"agent"_qs, agent}}), false, std::chrono::seconds(60),
-                  interrupts);
+    runConnection(options, endpoint(base, u"/updateReports"_qs, {{u"agent"_qs, agent}}), false,
+                  std::chrono::seconds(60), interrupts);
 
     QString summary = u"autobahn: " + QString::number(cases.size()) + u" cases";
     for (const char *verdict : {"OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"})

@@ -4,14 +4,15 @@
 #include <cstdio>
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QUrl>
 
 #include "api/messagewebsocket.h"
 #include "benchpayload.h"
 #include "clioutput.h"
-#include "deflateoption.h"
+#include "connectionoptions.h"
+#include "connectionrun.h"
+#include "messageprinter.h"
 
 namespace Wsw::Cli {
 
@@ -68,15 +69,18 @@ int runBench(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Runs one workload of the shared benchmark harness against its server and prints one JSON line."));
+            "Runs one workload of the shared benchmark harness against its server and prints one JSON line on "
+            "stdout (diagnostics go to stderr). Exit status 0 if and only if the run is ok, 2 for bad arguments."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("mode"), QStringLiteral("echo, recv, send or big."), QStringLiteral("mode")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Message size in bytes."), QStringLiteral("bytes")});
     parser.addOption({QStringLiteral("count"), QStringLiteral("Number of messages."), QStringLiteral("n")});
     parser.addOption({QStringLiteral("type"), QStringLiteral("text or binary (default binary)."), QStringLiteral("type"),
                       QStringLiteral("binary")});
-    addDeflateOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("URL_BASE"), QStringLiteral("ws://HOST:PORT of the benchmark server."));
+    ConnectionOptions options;
+    options.addTo(parser, ConnectionOptions::MessageTypeOption::NotOffered);
+    parser.addPositionalArgument(QStringLiteral("URL_BASE"),
+                                 QStringLiteral("ws://HOST:PORT (or wss://) of the benchmark server."));
     if (const auto done = parseArguments(parser, arguments))
         return *done;
 
@@ -102,20 +106,19 @@ int runBench(const QStringList &arguments)
         a.urlBase.chop(1);
     if (a.mode == u"big")
         a.count = 1;
-    DeflateOptions compression;
-    if (const QString error = readDeflateOptions(parser, &compression); !error.isEmpty())
+    if (const QString error = options.readFrom(parser, a.urlBase + a.target()); !error.isEmpty())
         return usageError(parser, error);
+    options.control.messageType = a.isText() ? SocketMessageType::Utf8 : SocketMessageType::Binary;
+    options.control.maxBufferedAmountBytes = 0; // the pump below applies its own high-water mark
 
     const bool echo = a.mode == u"echo";
     const bool sendMode = a.mode == u"send";
     const QByteArray payload = (echo || sendMode) ? benchPayload(a.size, a.isText()) : QByteArray();
 
     MessageWebSocket ws;
-    MessageWebSocketControl control;
-    control.messageType = a.isText() ? SocketMessageType::Utf8 : SocketMessageType::Binary;
-    control.maxBufferedAmountBytes = 0; // the pump below applies its own high-water mark
-    control.compression = compression;
-    ws.setControl(control);
+    if (const QString error = options.applyTo(ws); !error.isEmpty())
+        return usageError(parser, error);
+    ConnectionRun run(ws);
 
     BenchResult r;
     QElapsedTimer clock; // monotonic
@@ -173,23 +176,14 @@ int runBench(const QStringList &arguments)
         }
     });
     QObject::connect(&ws, &MessageWebSocket::errorOccurred, [&](const WebSocketError &e) {
-        printErr(u"wscli bench: " + e.toString());
+        printErr(u"wscli bench: " + describeError(e, ws));
     });
     QObject::connect(&ws, &MessageWebSocket::closed, [&](const WebSocketClosedEventArgs &c) {
         closeCode = c.code();
-        QCoreApplication::quit();
-    });
-    QObject::connect(&ws, &MessageWebSocket::stateChanged, [&](ConnectionState s) {
-        if (s == ConnectionState::Failed && !done)
-            QCoreApplication::exit(1);
+        run.finish(ExitOk);
     });
 
-    if (!ws.connectAsync(QUrl(a.urlBase + a.target()))) {
-        printErr(u"wscli bench: " + ws.lastError().toString());
-        printResult(a, r);
-        return 1;
-    }
-    QCoreApplication::exec();
+    run.exec(options.url); // a failure before the connection opens ends it too
     r.ok = done && r.messages == a.count && r.bytes == a.size * a.count && echoOk && closeCode == 1000;
     if (!r.ok)
         printErr(QStringLiteral("wscli bench: incomplete (close code %1)").arg(closeCode));

@@ -1,13 +1,14 @@
 #include "connectcommand.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 
 #include "api/messagewebsocket.h"
+#include "certificatetext.h"
 #include "clioutput.h"
 #include "connectionoptions.h"
-#include "interruptwatcher.h"
+#include "connectionrun.h"
 #include "deflateoption.h"
+#include "interruptwatcher.h"
 #include "messageprinter.h"
 #include "stdinreader.h"
 
@@ -30,8 +31,9 @@ const char *const InteractiveHelp =
 class Session final : public QObject
 {
 public:
-    Session(MessageWebSocket &socket, const QUrl &url)
+    Session(MessageWebSocket &socket, ConnectionRun &run, const QUrl &url)
         : m_socket(socket)
+        , m_run(run)
         , m_url(url)
     {
     }
@@ -60,6 +62,8 @@ public:
         const QString protocol = m_socket.information().protocol;
         printErr(u'[' + timestamp() + u"] connected to " + m_url.toDisplayString()
                  + (protocol.isEmpty() ? QString() : u" (subprotocol " + protocol + u')') + u"; /help for commands");
+        if (const QString tls = CertificateText::tlsSessionLine(m_socket.information()); !tls.isEmpty())
+            printErr(u'[' + timestamp() + u"] TLS: " + tls);
         printErr(u'[' + timestamp() + u"] " + describeCompression(m_socket));
         const QList<QByteArray> waiting = std::exchange(m_waiting, {});
         for (const QByteArray &line : waiting)
@@ -78,7 +82,7 @@ public:
             } else {
                 m_socket.cancelConnect();
             }
-            QCoreApplication::exit(ExitInterrupted);
+            m_run.finish(ExitInterrupted);
             return;
         }
         printErr(u'[' + timestamp() + u"] interrupted: closing with 1001 (Ctrl-C again to drop)");
@@ -140,6 +144,7 @@ private:
     }
 
     MessageWebSocket &m_socket;
+    ConnectionRun &m_run;
     QUrl m_url;
     QList<QByteArray> m_waiting;
     bool m_inputEnded = false;
@@ -157,20 +162,21 @@ int runConnect(const QStringList &arguments)
             + QStringLiteral("\n\nExit status: 0 closed with 1000/1001/no code, 5 closed with another code, "
                              "1 connection failed or lost, 2 bad arguments, 130 dropped by a second Ctrl-C."));
     parser.addHelpOption();
-    ConnectionOptions::addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path"));
+    ConnectionOptions options;
+    options.addTo(parser);
+    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path or wss://..."));
     if (const auto done = parseArguments(parser, arguments))
         return *done;
     if (parser.positionalArguments().size() != 1)
         return usageError(parser, QStringLiteral("give exactly one URL"));
-    ConnectionOptions options;
     if (const QString error = options.readFrom(parser, parser.positionalArguments().first()); !error.isEmpty())
         return usageError(parser, error);
 
     MessageWebSocket socket;
     if (const QString error = options.applyTo(socket); !error.isEmpty())
         return usageError(parser, error);
-    Session session(socket, options.url);
+    ConnectionRun run(socket);
+    Session session(socket, run, options.url);
     StdinReader input;
     InterruptWatcher interrupts;
 
@@ -189,8 +195,8 @@ int runConnect(const QStringList &arguments)
                          printErr(u'[' + timestamp() + u"] pong after " + QString::number(rtt.count()) + u" ms"
                                   + (payload.isEmpty() ? QString() : u": " + QString::fromUtf8(payload)));
                      });
-    QObject::connect(&socket, &MessageWebSocket::errorOccurred, &session, [](const WebSocketError &e) {
-        printErr(u'[' + timestamp() + u"] error: " + describeError(e));
+    QObject::connect(&socket, &MessageWebSocket::errorOccurred, &session, [&socket](const WebSocketError &e) {
+        printErr(u'[' + timestamp() + u"] error: " + describeError(e, socket));
     });
     QObject::connect(&socket, &MessageWebSocket::closed, &session, [&](const WebSocketClosedEventArgs &c) {
         printErr(u'[' + timestamp() + u"] closed: " + QString::number(c.code())
@@ -198,9 +204,9 @@ int runConnect(const QStringList &arguments)
                  + (c.wasClean() ? QStringLiteral(" (clean)") : QStringLiteral(" (not clean)")));
         if (session.exitStatus != ExitInterrupted)
             session.exitStatus = exitStatusForClose(c.code(), c.wasClean());
-        QCoreApplication::exit(session.exitStatus);
+        run.finish(session.exitStatus);
     });
-    return connectAndRun(socket, options.url);
+    return run.exec(options.url);
 }
 
 } // namespace Wsw::Cli

@@ -1,37 +1,139 @@
 #include "connectionoptions.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
-#include <QMetaEnum>
+#include <QFile>
+#include <QSslCertificate>
 
+#include "api/chainvalidation.h"
+#include "api/clientcertificate.h"
 #include "api/messagewebsocket.h"
+#include "api/spkipin.h"
 #include "codec/errortable.h"
 #include "codec/handshake.h"
-#include "clioutput.h"
 #include "deflateoption.h"
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace Wsw::Cli {
 
-void ConnectionOptions::addTo(QCommandLineParser &parser)
+namespace {
+
+constexpr int DefaultConnectTimeoutSeconds = 30;
+/** A CA bundle of a whole system is about 200 KiB; anything much larger is not one. */
+constexpr qint64 MaxCaFileBytes = 16 * 1024 * 1024;
+/** A passphrase file holds one line. */
+constexpr qint64 MaxPasswordFileBytes = 64 * 1024;
+
+/** The ChainValidationResult names --insecure-ignore accepts. */
+QStringList ignorableNames()
 {
-    parser.addOption({{QStringLiteral("H"), QStringLiteral("header")},
-                      QStringLiteral("Adds a request header, e.g. -H 'Authorization: Bearer x' (repeatable)."),
-                      QStringLiteral("Name: value")});
-    parser.addOption({QStringLiteral("protocol"),
-                      QStringLiteral("Offers a subprotocol in Sec-WebSocket-Protocol (repeatable, in order of preference)."),
-                      QStringLiteral("name")});
-    parser.addOption({QStringLiteral("binary"), QStringLiteral("Sends binary messages instead of text.")});
-    parser.addOption({QStringLiteral("max-message-size"),
-                      QStringLiteral("Largest message accepted, in bytes; a larger one closes with 1009 (default: 4294967295)."),
-                      QStringLiteral("bytes")});
-    parser.addOption({QStringLiteral("insecure-ignore"),
-                      QStringLiteral("For wss:// (not supported yet by the engine): a certificate error to tolerate, as a "
-                                     "ChainValidationResult name such as Untrusted, Expired, InvalidName (repeatable)."),
-                      QStringLiteral("ERROR")});
-    parser.addOption({QStringLiteral("connect-timeout"),
-                      QStringLiteral("Seconds allowed for connecting and the opening handshake (default 30)."),
-                      QStringLiteral("seconds"), QStringLiteral("30")});
+    QStringList names;
+    for (const QString &name : ChainValidation::names())
+        if (ChainValidation::isIgnorable(*ChainValidation::fromName(name)))
+            names.append(name);
+    return names;
+}
+
+/** Every certificate in a PEM file (DER is accepted for a single one); an error names the file. */
+QList<QSslCertificate> readCaFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"--ca " + path + u": " + file.errorString();
+        return {};
+    }
+    if (file.size() > MaxCaFileBytes) {
+        *error = u"--ca " + path + u": larger than 16 MiB, not a certificate file";
+        return {};
+    }
+    const QByteArray data = file.readAll();
+    QList<QSslCertificate> certificates = QSslCertificate::fromData(data, QSsl::Pem);
+    if (certificates.isEmpty() && !data.contains("-----BEGIN"))
+        certificates = QSslCertificate::fromData(data, QSsl::Der);
+    if (certificates.isEmpty())
+        *error = u"--ca " + path + u": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)";
+    return certificates;
+}
+
+/** The first line of a passphrase file, without its line end. */
+std::optional<QByteArray> readPasswordFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"--cert-password-file " + path + u": " + file.errorString();
+        return std::nullopt;
+    }
+    if (file.size() > MaxPasswordFileBytes) {
+        *error = u"--cert-password-file " + path + u": larger than 64 KiB, not a passphrase file";
+        return std::nullopt;
+    }
+    QByteArray data = file.readAll();
+    const qsizetype end = data.indexOf('\n');
+    QByteArray line = end < 0 ? data : data.first(end);
+    if (line.endsWith('\r'))
+        line.chop(1);
+    data.fill('\0');
+    return line;
+}
+
+} // namespace
+
+void ConnectionOptions::addTo(QCommandLineParser &parser, MessageTypeOption messageType)
+{
+    m_offersMessageType = messageType == MessageTypeOption::Offered;
+    parser.addOption({{u"H"_s, u"header"_s},
+                      u"Adds a request header, e.g. -H 'Authorization: Bearer x' (repeatable)."_s,
+                      u"Name: value"_s});
+    parser.addOption({u"protocol"_s,
+                      u"Offers a subprotocol in Sec-WebSocket-Protocol (repeatable, in order of preference)."_s,
+                      u"name"_s});
+    if (m_offersMessageType)
+        parser.addOption({u"binary"_s, u"Sends binary messages instead of text."_s});
+    const QString maxSize = control.maxMessageSize == InfiniteMessageSize
+            ? u"no limit"_s
+            : QString::number(control.maxMessageSize);
+    parser.addOption({u"max-message-size"_s,
+                      u"Largest message accepted, in bytes, up to 4294967295; a larger one closes with 1009 "
+                      u"(default: " + maxSize + u")."_s,
+                      u"bytes"_s});
+    parser.addOption({u"connect-timeout"_s,
+                      u"Seconds allowed for connecting (TCP and TLS) and, again, for the opening handshake "
+                      u"(default " + QString::number(DefaultConnectTimeoutSeconds) + u")."_s,
+                      u"seconds"_s, QString::number(DefaultConnectTimeoutSeconds)});
     addDeflateOptions(parser);
+
+    // wss://
+    parser.addOption({u"ca"_s,
+                      u"wss://: trusts the CA certificates in FILE (PEM, one or several) for this connection, "
+                      u"besides the system's (repeatable)."_s,
+                      u"FILE"_s});
+    parser.addOption({u"pin"_s,
+                      u"wss://: the server must present this public key: sha256/ and the base64 of the SHA-256 "
+                      u"of its SubjectPublicKeyInfo (repeatable; one match is enough). A pinned server key is "
+                      u"accepted even when its CA is not trusted. A failed wss:// connection prints the pins "
+                      u"of the server's certificates."_s,
+                      u"sha256/BASE64"_s});
+    parser.addOption({u"cert"_s,
+                      u"wss://: the client certificate for servers that ask for one (mutual TLS): PEM (the "
+                      u"certificate, then any intermediates; the key in the same file or in --key) or "
+                      u"PKCS#12 (.p12/.pfx, which holds its own key). Checked before connecting."_s,
+                      u"FILE"_s});
+    parser.addOption({u"key"_s, u"The private key of --cert (PEM, may be encrypted)."_s, u"FILE"_s});
+    parser.addOption({u"cert-password-file"_s,
+                      u"Reads the passphrase of --key or of a PKCS#12 --cert from the first line of FILE."_s,
+                      u"FILE"_s});
+    parser.addOption({u"cert-password"_s,
+                      u"The passphrase of --key or of a PKCS#12 --cert. Other users can see a command line: "
+                      u"prefer --cert-password-file or " + QString::fromLatin1(CertPasswordVariable)
+                              + u". The passphrase comes from --cert-password-file or --cert-password (not "
+                                u"both), otherwise from the environment variable "
+                              + QString::fromLatin1(CertPasswordVariable) + u", otherwise there is none."_s,
+                      u"passphrase"_s});
+    parser.addOption({u"insecure-ignore"_s,
+                      u"wss://: accepts the server's certificate despite this error (repeatable, any case): "
+                              + ignorableNames().join(u", ")
+                              + u". Insecure: for test servers and certificates you have checked yourself."_s,
+                      u"ERROR"_s});
 }
 
 QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QString &urlArgument)
@@ -41,7 +143,7 @@ QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QStr
     if (urlError != ErrorDetail::None)
         return u"invalid URL \"" + urlArgument + u"\": " + Codec::errorMessage(urlError);
 
-    for (const QString &header : parser.values(QStringLiteral("header"))) {
+    for (const QString &header : parser.values(u"header"_s)) {
         const qsizetype colon = header.indexOf(u':');
         if (colon <= 0)
             return u"a header must look like 'Name: value', got \"" + header + u'"';
@@ -52,34 +154,102 @@ QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QStr
             return u"header \"" + QString::fromUtf8(name) + u"\": " + Codec::errorMessage(error);
         headers.append({name, value});
     }
-    control.supportedProtocols = parser.values(QStringLiteral("protocol"));
-    control.messageType = parser.isSet(QStringLiteral("binary")) ? SocketMessageType::Binary : SocketMessageType::Utf8;
-    if (parser.isSet(QStringLiteral("max-message-size"))) {
+    control.supportedProtocols = parser.values(u"protocol"_s);
+    if (m_offersMessageType)
+        control.messageType = parser.isSet(u"binary"_s) ? SocketMessageType::Binary : SocketMessageType::Utf8;
+    if (parser.isSet(u"max-message-size"_s)) {
         bool ok = false;
-        const qulonglong size = parser.value(QStringLiteral("max-message-size")).toULongLong(&ok);
+        const qulonglong size = parser.value(u"max-message-size"_s).toULongLong(&ok);
         if (!ok || size == 0 || size > 0xFFFFFFFFull)
-            return QStringLiteral("--max-message-size must be a number of bytes from 1 to 4294967295");
+            return u"--max-message-size must be a number of bytes from 1 to 4294967295"_s;
         control.maxMessageSize = quint32(size);
     }
-    const QMetaEnum results = QMetaEnum::fromType<ChainValidationResult>();
-    for (const QString &name : parser.values(QStringLiteral("insecure-ignore"))) {
-        bool ok = false;
-        results.keyToValue(name.toLatin1().constData(), &ok);
-        if (!ok || name == u"Success") {
-            QStringList names;
-            for (int i = 1; i < results.keyCount(); ++i)
-                names.append(QString::fromLatin1(results.key(i)));
-            return u"--insecure-ignore: unknown certificate error \"" + name + u"\" (one of: " + names.join(u", ")
-                    + u')';
-        }
-    }
     bool ok = false;
-    const int seconds = parser.value(QStringLiteral("connect-timeout")).toInt(&ok);
+    const int seconds = parser.value(u"connect-timeout"_s).toInt(&ok);
     if (!ok || seconds <= 0)
-        return QStringLiteral("--connect-timeout must be a positive number of seconds");
+        return u"--connect-timeout must be a positive number of seconds"_s;
     control.timeouts.connect = std::chrono::seconds(seconds);
     control.timeouts.handshake = std::chrono::seconds(seconds);
-    return readDeflateOptions(parser, &control.compression);
+    if (const QString error = readDeflateOptions(parser, &control.compression); !error.isEmpty())
+        return error;
+    return readTlsOptions(parser);
+}
+
+QString ConnectionOptions::readTlsOptions(const QCommandLineParser &parser)
+{
+    for (const QString &path : parser.values(u"ca"_s)) {
+        QString error;
+        const QList<QSslCertificate> certificates = readCaFile(path, &error);
+        if (!error.isEmpty())
+            return error;
+        control.additionalCaCertificates += certificates;
+    }
+    for (const QString &pin : parser.values(u"pin"_s)) {
+        if (SpkiPin::digestOf(pin).isEmpty())
+            return u"--pin \"" + pin + u"\" is not a public-key pin: write sha256/ and the 44 base64 characters "
+                                       u"of a SHA-256 digest, e.g. as a failed wss:// connection prints them";
+        if (!control.pinnedPublicKeys.contains(pin))
+            control.pinnedPublicKeys.append(pin);
+    }
+    for (const QString &name : parser.values(u"insecure-ignore"_s)) {
+        const std::optional<ChainValidationResult> result = ChainValidation::fromName(name);
+        if (!result || *result == ChainValidationResult::Success)
+            return u"--insecure-ignore: unknown certificate error \"" + name + u"\" (one of: "
+                    + ignorableNames().join(u", ") + u')';
+        if (!ChainValidation::isIgnorable(*result))
+            return u"--insecure-ignore: " + ChainValidation::name(*result) + u" can never be ignored. "
+                    + ChainValidation::explanation(*result) + u" Ignorable errors: " + ignorableNames().join(u", ");
+        if (!control.ignorableServerCertificateErrors.contains(*result))
+            control.ignorableServerCertificateErrors.append(*result);
+    }
+    return readClientCertificate(parser);
+}
+
+QString ConnectionOptions::readClientCertificate(const QCommandLineParser &parser)
+{
+    const bool passwordGiven = parser.isSet(u"cert-password"_s);
+    const bool passwordFileGiven = parser.isSet(u"cert-password-file"_s);
+    if (!parser.isSet(u"cert"_s)) {
+        for (const QString &option : {u"key"_s, u"cert-password"_s, u"cert-password-file"_s})
+            if (parser.isSet(option))
+                return u"--" + option + u" belongs to a client certificate: give --cert FILE too";
+        return {};
+    }
+    if (passwordGiven && passwordFileGiven)
+        return u"give the passphrase with --cert-password or with --cert-password-file, not both"_s;
+
+    // which source it came from goes into an error; the passphrase itself never does
+    QByteArray passphrase;
+    QString source;
+    if (passwordFileGiven) {
+        const QString path = parser.value(u"cert-password-file"_s);
+        QString error;
+        const std::optional<QByteArray> line = readPasswordFile(path, &error);
+        if (!line)
+            return error;
+        passphrase = *line;
+        source = u"--cert-password-file " + path;
+    } else if (passwordGiven) {
+        passphrase = parser.value(u"cert-password"_s).toUtf8();
+        source = u"--cert-password"_s;
+    } else if (qEnvironmentVariableIsSet(CertPasswordVariable)) {
+        passphrase = qgetenv(CertPasswordVariable);
+        source = QString::fromLatin1(CertPasswordVariable);
+    }
+
+    const QString certificateFile = parser.value(u"cert"_s);
+    WebSocketError error;
+    const std::optional<ClientCertificate> certificate =
+            ClientCertificate::load(certificateFile, parser.value(u"key"_s), passphrase, &error);
+    passphrase.fill('\0');
+    if (!certificate) {
+        QString message = u"--cert: " + error.message();
+        if (error.detail() == ErrorDetail::ClientCertificatePasswordWrong && !source.isEmpty())
+            message += u" (passphrase from " + source + u')';
+        return message;
+    }
+    control.clientCertificate = *certificate;
+    return {};
 }
 
 QString ConnectionOptions::applyTo(MessageWebSocket &socket) const
@@ -90,21 +260,6 @@ QString ConnectionOptions::applyTo(MessageWebSocket &socket) const
         if (!socket.setRequestHeader(name, value))
             return socket.lastError().message();
     return {};
-}
-
-int connectAndRun(MessageWebSocket &socket, const QUrl &url)
-{
-    bool opened = false;
-    QObject::connect(&socket, &MessageWebSocket::connected, &socket, [&opened] { opened = true; });
-    QObject::connect(&socket, &MessageWebSocket::stateChanged, &socket, [&opened](ConnectionState state) {
-        if (state == ConnectionState::Failed && !opened)
-            QCoreApplication::exit(ExitFailure);
-    });
-    if (!socket.connectAsync(url)) {
-        printErr(u"wscli: " + socket.lastError().message());
-        return ExitFailure;
-    }
-    return QCoreApplication::exec();
 }
 
 } // namespace Wsw::Cli

@@ -16,27 +16,44 @@ class MessageWebSocket;
 
 namespace Wsw::Cli {
 
-/** The options every connecting subcommand shares: -H, --protocol, --binary, --max-message-size, --insecure-ignore. */
+/** The environment variable that may hold the passphrase of --cert (see --help). */
+inline constexpr char CertPasswordVariable[] = "WSCLI_CERT_PASSWORD";
+
+/**
+ * The options every connecting command (connect, send, autobahn, bench) shares, added, read and
+ * applied here only, so that a new one reaches all of them at once: -H, --protocol,
+ * --max-message-size, --connect-timeout, --deflate/--no-deflate, and for wss:// --ca, --pin,
+ * --cert, --key, --cert-password, --cert-password-file and --insecure-ignore. --binary only for
+ * the commands that send what the user gives (connect, send).
+ *
+ * How a command uses it: put its own defaults into control, addTo() (the help shows those
+ * defaults), parse, readFrom(), set what the command itself decides (e.g. bench's message type),
+ * then applyTo() every socket it opens.
+ */
 struct ConnectionOptions {
+    /** Whether the command offers --binary (the harness commands choose message types themselves). */
+    enum class MessageTypeOption { Offered, NotOffered };
+
     QUrl url;
     QList<QPair<QByteArray, QByteArray>> headers;
     MessageWebSocketControl control;
 
     /** Adds the shared options to a parser. */
-    static void addTo(QCommandLineParser &parser);
+    void addTo(QCommandLineParser &parser, MessageTypeOption messageType = MessageTypeOption::Offered);
     /**
-     * Reads them back and checks them (URL, header syntax, numbers, certificate error
-     * names). Returns an empty string or what is wrong.
+     * Reads them back and checks them all before anything connects: URL, header syntax, numbers,
+     * CA files, pins, certificate error names, and the client certificate, which is loaded here.
+     * Returns an empty string or what is wrong (never containing a passphrase).
      */
     QString readFrom(const QCommandLineParser &parser, const QString &urlArgument);
     /** Applies control and headers to a socket; returns an empty string or why it refused. */
     QString applyTo(MessageWebSocket &socket) const;
-};
 
-/**
- * Connects and runs the event loop until a handler exits it; a connection that fails before
- * it opens (it gets no closed()) exits with ExitFailure. Returns the exit status.
- */
-int connectAndRun(MessageWebSocket &socket, const QUrl &url);
+private:
+    QString readTlsOptions(const QCommandLineParser &parser);
+    QString readClientCertificate(const QCommandLineParser &parser);
+
+    bool m_offersMessageType = true;
+};
 
 } // namespace Wsw::Cli

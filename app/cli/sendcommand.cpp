@@ -1,13 +1,13 @@
 #include "sendcommand.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QRegularExpression>
 #include <QTimer>
 
 #include "api/messagewebsocket.h"
 #include "clioutput.h"
 #include "connectionoptions.h"
+#include "connectionrun.h"
 #include "interruptwatcher.h"
 #include "messageprinter.h"
 
@@ -21,7 +21,8 @@ int runSend(const QStringList &arguments)
             "Exit status: 0 all done, 1 connection failed or lost, 2 bad arguments, 3 a reply did not match "
             "--expect, 4 timed out waiting, 5 the server closed with a code other than 1000/1001."));
     parser.addHelpOption();
-    ConnectionOptions::addTo(parser);
+    ConnectionOptions options;
+    options.addTo(parser);
     parser.addOption({QStringLiteral("hex"), QStringLiteral("MESSAGEs are hex bytes (e.g. 01ff7e) sent as binary.")});
     parser.addOption({QStringLiteral("wait"), QStringLiteral("Waits for N messages from the server and prints them."),
                       QStringLiteral("N"), QStringLiteral("0")});
@@ -32,7 +33,7 @@ int runSend(const QStringList &arguments)
     parser.addOption({QStringLiteral("timeout"),
                       QStringLiteral("Seconds to wait for the replies (default 10)."), QStringLiteral("seconds"),
                       QStringLiteral("10")});
-    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path"));
+    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws://host[:port]/path or wss://..."));
     parser.addPositionalArgument(QStringLiteral("MESSAGE"), QStringLiteral("Messages to send, in order."),
                                  QStringLiteral("MESSAGE..."));
     if (const auto done = parseArguments(parser, arguments))
@@ -40,7 +41,6 @@ int runSend(const QStringList &arguments)
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return usageError(parser, QStringLiteral("give a URL and the messages to send"));
-    ConnectionOptions options;
     if (const QString error = options.readFrom(parser, positional.first()); !error.isEmpty())
         return usageError(parser, error);
 
@@ -78,6 +78,7 @@ int runSend(const QStringList &arguments)
     if (const QString error = options.applyTo(socket); !error.isEmpty())
         return usageError(parser, error);
 
+    ConnectionRun run(socket);
     int status = ExitOk;
     int received = 0;
     QTimer replyTimer;
@@ -134,10 +135,10 @@ int runSend(const QStringList &arguments)
             return;
         }
         socket.abort();
-        QCoreApplication::exit(ExitInterrupted);
+        run.finish(ExitInterrupted);
     });
     QObject::connect(&socket, &MessageWebSocket::errorOccurred, [&](const WebSocketError &e) {
-        printErr(u"wscli: " + describeError(e));
+        printErr(u"wscli: " + describeError(e, socket));
         if (status == ExitOk)
             status = ExitFailure;
     });
@@ -150,9 +151,9 @@ int runSend(const QStringList &arguments)
             printErr(QStringLiteral("wscli: closed with %1 of %2 replies").arg(received).arg(wait));
             status = ExitTimeout;
         }
-        QCoreApplication::exit(status);
+        run.finish(status);
     });
-    return connectAndRun(socket, options.url);
+    return run.exec(options.url);
 }
 
 } // namespace Wsw::Cli

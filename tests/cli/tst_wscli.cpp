@@ -1,11 +1,17 @@
-// wscli as a user drives it: the real executable, an in-process echo server.
+// wscli as a user drives it: the real executable, an in-process echo server (ws:// and, with
+// the test PKI, wss://).
 #include <csignal>
 
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "echoserver.h"
+#include "testpki.h"
 
 using namespace Wsw::Test;
 
@@ -17,10 +23,22 @@ struct Run {
     QString err;
 };
 
+/** The environment wscli runs in: the test's, without a passphrase of its own, plus extra. */
+QProcessEnvironment wscliEnvironment(const QList<QPair<QString, QString>> &extra = {})
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("WSCLI_CERT_PASSWORD"));
+    for (const auto &[name, value] : extra)
+        environment.insert(name, value);
+    return environment;
+}
+
 /** Runs wscli with these arguments (and stdin), keeping the event loop turning for the server. */
-Run runWscli(const QStringList &arguments, const QByteArray &input = {}, int timeoutMs = 20000)
+Run runWscli(const QStringList &arguments, const QByteArray &input = {}, int timeoutMs = 20000,
+             const QProcessEnvironment &environment = wscliEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(QStringLiteral(WSCLI_PATH), arguments);
     if (!process.waitForStarted(5000))
         return {};
@@ -35,6 +53,20 @@ Run runWscli(const QStringList &arguments, const QByteArray &input = {}, int tim
     }
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
             QString::fromUtf8(process.readAllStandardError())};
+}
+
+/** A wss:// echo server presenting this configuration (TestPki), on 127.0.0.1; null when it cannot listen. */
+std::unique_ptr<EchoServer> startTlsServer(const QSslConfiguration &configuration)
+{
+    auto server = std::make_unique<EchoServer>();
+    server->setTlsConfiguration(configuration);
+    return server->listen() ? std::move(server) : nullptr;
+}
+
+/** The SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` writes it. */
+QString fingerprint(const QSslCertificate &certificate)
+{
+    return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
 }
 
 } // namespace
@@ -274,6 +306,343 @@ private Q_SLOTS:
         QVERIFY(!frames.isEmpty());
         QCOMPARE(frames.last().opcode, quint8(0x8));
         QCOMPARE(frames.last().payload.left(2), QByteArray("\x03\xe9", 2)); // 1001 Going Away
+    }
+
+    // --- wss:// (the TLS options are shared by connect, send, autobahn and bench) ---
+
+    void helpListsTheTlsOptions_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char *command : {"connect", "send", "autobahn", "bench"})
+            QTest::newRow(command) << QString::fromLatin1(command);
+    }
+    void helpListsTheTlsOptions()
+    {
+        QFETCH(QString, command);
+        const Run run = runWscli({command, u"--help"_s});
+        QCOMPARE(run.exitCode, 0);
+        for (const QString &option : {u"--ca <FILE>"_s, u"--pin <sha256/BASE64>"_s, u"--cert <FILE>"_s, u"--key <FILE>"_s,
+                                      u"--cert-password <passphrase>"_s, u"--cert-password-file <FILE>"_s,
+                                      u"WSCLI_CERT_PASSWORD"_s, u"--insecure-ignore <ERROR>"_s, u"--deflate"_s,
+                                      u"--connect-timeout"_s})
+            QVERIFY2(run.out.contains(option), qPrintable(command + u": no " + option + u'\n' + run.out));
+    }
+
+    void badTlsOptionsExit2BeforeConnecting_data()
+    {
+        QTest::addColumn<QStringList>("arguments"); // the URL is appended (and for send a message)
+        QTest::addColumn<QString>("expected");
+        const QString dir = QStringLiteral(WSW_TEST_PKI_DIR);
+        QTest::newRow("never-ignorable Revoked") << QStringList{u"send"_s, u"--insecure-ignore"_s, u"Revoked"_s}
+                                                 << u"Revoked can never be ignored"_s;
+        QTest::newRow("never-ignorable OtherErrors, any case")
+                << QStringList{u"connect"_s, u"--insecure-ignore"_s, u"othererrors"_s} << u"OtherErrors can never"_s;
+        QTest::newRow("unknown error name") << QStringList{u"send"_s, u"--insecure-ignore"_s, u"NoSuchError"_s}
+                                            << u"unknown certificate error \"NoSuchError\""_s;
+        QTest::newRow("malformed pin") << QStringList{u"send"_s, u"--pin"_s, u"sha256/tooshort"_s}
+                                       << u"\"sha256/tooshort\" is not a public-key pin"_s;
+        QTest::newRow("pin without sha256/")
+                << QStringList{u"send"_s, u"--pin"_s, TestPki::pin(u"server"_s).sliced(7)} << u"is not a public-key pin"_s;
+        QTest::newRow("unreadable --ca") << QStringList{u"send"_s, u"--ca"_s, dir + u"/no-such-file.pem"}
+                                         << u"--ca " + dir + u"/no-such-file.pem";
+        QTest::newRow("--ca without a certificate") << QStringList{u"send"_s, u"--ca"_s, TestPki::path(u"server.key"_s)}
+                                                    << u"server.key: no certificate in it"_s;
+        QTest::newRow("--key without --cert") << QStringList{u"send"_s, u"--key"_s, TestPki::path(u"client.key"_s)}
+                                              << u"give --cert FILE too"_s;
+        QTest::newRow("key of another certificate")
+                << QStringList{u"send"_s, u"--cert"_s, TestPki::path(u"client.pem"_s), u"--key"_s,
+                               TestPki::path(u"server.key"_s)}
+                << u"does not belong to the client certificate: " + TestPki::path(u"server.key"_s);
+        QTest::newRow("encrypted key, no passphrase")
+                << QStringList{u"send"_s, u"--cert"_s, TestPki::path(u"client.pem"_s), u"--key"_s,
+                               TestPki::path(u"client-encrypted.key"_s)}
+                << u"no passphrase was given"_s;
+        QTest::newRow("two passphrase sources")
+                << QStringList{u"send"_s, u"--cert"_s, TestPki::path(u"client.p12"_s), u"--cert-password"_s, u"x"_s,
+                               u"--cert-password-file"_s, TestPki::path(u"pins.txt"_s)}
+                << u"not both"_s;
+        // the same path in every connecting command
+        QTest::newRow("bench: unknown error name")
+                << QStringList{u"bench"_s, u"--mode"_s, u"echo"_s, u"--size"_s, u"1"_s, u"--count"_s, u"1"_s,
+                               u"--insecure-ignore"_s, u"Whatever"_s}
+                << u"unknown certificate error"_s;
+        QTest::newRow("autobahn: malformed pin")
+                << QStringList{u"autobahn"_s, u"--pin"_s, u"sha1/abc"_s} << u"is not a public-key pin"_s;
+    }
+    void badTlsOptionsExit2BeforeConnecting()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const QString command = arguments.first();
+        arguments.append(command == u"bench" || command == u"autobahn" ? tls->url(QString()).toString()
+                                                                       : tls->url().toString());
+        if (command == u"send")
+            arguments.append(u"x"_s);
+        const Run run = runWscli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+        QTest::qWait(50); // a connection would have been accepted by now
+        QCOMPARE(tls->connectionCount(), 0);
+    }
+
+    void wssSendWithCaSucceeds()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"send"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s), tls->url(u"/tls"_s).toString(),
+                                  u"hello"_s, u"--wait"_s, u"1"_s, u"--expect"_s, u"^hello$"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(u"< hello"), qPrintable(run.out));
+        QCOMPARE(tls->tlsHandshakeCount(), 1);
+        QCOMPARE(tls->lastRequest().target, QByteArray("/tls"));
+    }
+
+    void wssWithoutCaFailsAndShowsTheCertificate()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"send"_s, tls->url().toString(), u"hello"_s});
+        QCOMPARE(run.exitCode, 1);
+        const QSslCertificate server = TestPki::certificate(u"server.pem"_s);
+        for (const QString &expected : {u"CertificateRejected"_s, u"IncompleteChain: "_s, u"CN=localhost"_s,
+                                        u"CN=WSW Test Intermediate CA"_s, u"not after:"_s, fingerprint(server),
+                                        TestPki::pin(u"server"_s)})
+            QVERIFY2(run.err.contains(expected), qPrintable(u"no " + expected + u" in\n" + run.err));
+        QVERIFY(run.out.isEmpty());
+        QCOMPARE(tls->upgradeCount(), 0); // the upgrade request never went out
+    }
+
+    void expiredCertificateIsMarked()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"expired"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"send"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s), tls->url().toString(), u"x"_s});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"Expired: "_s), qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"2021-01-01 00:00:00 UTC (expired)"_s), qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"--insecure-ignore Expired"_s), qPrintable(run.err)); // the hint
+    }
+
+    void insecureIgnoreAcceptsWhatItNames()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"self-signed"_s));
+        QVERIFY(tls);
+        const Run refused = runWscli({u"send"_s, tls->url().toString(), u"x"_s});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(u"Untrusted: "_s), qPrintable(refused.err));
+        QVERIFY2(refused.err.contains(TestPki::pin(u"self-signed"_s)), qPrintable(refused.err));
+        // another ignorable error does not help; the right one does (names in any case)
+        const Run other = runWscli({u"send"_s, u"--insecure-ignore"_s, u"Expired"_s, tls->url().toString(), u"x"_s});
+        QCOMPARE(other.exitCode, 1);
+        const Run accepted = runWscli({u"send"_s, u"--insecure-ignore"_s, u"untrusted"_s, tls->url().toString(),
+                                       u"hi"_s, u"--wait"_s, u"1"_s});
+        QVERIFY2(accepted.exitCode == 0, qPrintable(accepted.err));
+        QVERIFY2(accepted.out.contains(u"< hi"), qPrintable(accepted.out));
+        QCOMPARE(tls->upgradeCount(), 1);
+    }
+
+    void pinnedServerKeyIsAccepted()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        // no --ca: the pinned leaf key stands in for the untrusted chain
+        const Run run = runWscli({u"send"_s, u"--pin"_s, TestPki::pin(u"other-server"_s), u"--pin"_s,
+                                  TestPki::pin(u"server"_s), tls->url().toString(), u"x"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(tls->upgradeCount(), 1);
+    }
+
+    void pinMismatchShowsThePresentedPins()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"send"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s), u"--pin"_s,
+                                  TestPki::pin(u"other-server"_s), tls->url().toString(), u"x"_s});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"PinMismatch"_s), qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"pins the server presented (leaf first):\n"
+                                  u"    " + TestPki::pin(u"server"_s) + u"  localhost\n"
+                                  u"    " + TestPki::pin(u"intermediate-ca"_s) + u"  WSW Test Intermediate CA\n"),
+                 qPrintable(run.err));
+        QCOMPARE(tls->upgradeCount(), 0);
+    }
+
+    void mutualTls_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("environmentPassphrase"); // null: not set
+        QTest::addColumn<QByteArray>("passphraseFile");     // null: none; the file goes last in options
+        const QString pem = TestPki::path(u"client.pem"_s), p12 = TestPki::path(u"client.p12"_s);
+        QTest::newRow("PEM and key") << QStringList{u"--cert"_s, pem, u"--key"_s, TestPki::path(u"client.key"_s)}
+                                     << QString() << QByteArray();
+        QTest::newRow("PEM chain and key") << QStringList{u"--cert"_s, TestPki::path(u"client-chain.pem"_s), u"--key"_s,
+                                                          TestPki::path(u"client.key"_s)}
+                                           << QString() << QByteArray();
+        QTest::newRow("PKCS#12, --cert-password")
+                << QStringList{u"--cert"_s, p12, u"--cert-password"_s, u"wsw-secret"_s} << QString() << QByteArray();
+        QTest::newRow("PKCS#12, --cert-password-file")
+                << QStringList{u"--cert"_s, p12, u"--cert-password-file"_s} << QString() << QByteArray("wsw-secret\n");
+        QTest::newRow("PKCS#12, WSCLI_CERT_PASSWORD") << QStringList{u"--cert"_s, p12} << u"wsw-secret"_s << QByteArray();
+        QTest::newRow("encrypted PEM key, WSCLI_CERT_PASSWORD")
+                << QStringList{u"--cert"_s, pem, u"--key"_s, TestPki::path(u"client-encrypted.key"_s)}
+                << u"wsw-secret"_s << QByteArray();
+        QTest::newRow("file beats the environment")
+                << QStringList{u"--cert"_s, p12, u"--cert-password-file"_s} << u"not-this-one"_s
+                << QByteArray("wsw-secret\r\n");
+        QTest::newRow("PKCS#12 without passphrase")
+                << QStringList{u"--cert"_s, TestPki::path(u"client-nopass.p12"_s)} << QString() << QByteArray();
+    }
+    void mutualTls()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, environmentPassphrase);
+        QFETCH(QByteArray, passphraseFile);
+        QTemporaryDir dir;
+        if (!passphraseFile.isNull()) {
+            QFile file(dir.filePath(u"passphrase"_s));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(passphraseFile);
+            options.append(file.fileName());
+        }
+        const auto tls = startTlsServer(TestPki::mutualTlsServerConfiguration());
+        QVERIFY(tls);
+        QList<QPair<QString, QString>> environment;
+        if (!environmentPassphrase.isNull())
+            environment.append({u"WSCLI_CERT_PASSWORD"_s, environmentPassphrase});
+        const Run run = runWscli(QStringList{u"send"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s)} + options
+                                         + QStringList{tls->url().toString(), u"x"_s, u"--wait"_s, u"1"_s},
+                                 {}, 20000, wscliEnvironment(environment));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(tls->clientCertificates().size(), 1);
+        QCOMPARE(tls->clientCertificates().constFirst(), TestPki::certificate(u"client.pem"_s));
+        QVERIFY(!run.out.contains(u"wsw-secret"_s) && !run.err.contains(u"wsw-secret"_s));
+    }
+
+    void wrongPassphraseExits2AndIsNeverShown_data()
+    {
+        QTest::addColumn<QString>("source"); // option, file or environment
+        QTest::addColumn<QString>("certificate");
+        const QString p12 = TestPki::path(u"client.p12"_s), key = TestPki::path(u"client-encrypted.key"_s);
+        QTest::newRow("PKCS#12, --cert-password") << u"option"_s << p12;
+        QTest::newRow("PKCS#12, --cert-password-file") << u"file"_s << p12;
+        QTest::newRow("PKCS#12, WSCLI_CERT_PASSWORD") << u"environment"_s << p12;
+        QTest::newRow("encrypted key, --cert-password") << u"option"_s << key;
+        QTest::newRow("encrypted key, WSCLI_CERT_PASSWORD") << u"environment"_s << key;
+    }
+    void wrongPassphraseExits2AndIsNeverShown()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, certificate);
+        const QString wrong = u"Tr0ub4dor-and-3"_s;
+        QStringList arguments{u"send"_s, u"--cert"_s};
+        if (certificate.endsWith(u".key"))
+            arguments += {TestPki::path(u"client.pem"_s), u"--key"_s, certificate};
+        else
+            arguments += certificate;
+        QTemporaryDir dir;
+        QList<QPair<QString, QString>> environment;
+        if (source == u"option") {
+            arguments += {u"--cert-password"_s, wrong};
+        } else if (source == u"file") {
+            QFile file(dir.filePath(u"passphrase"_s));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(wrong.toUtf8() + '\n');
+            arguments += {u"--cert-password-file"_s, file.fileName()};
+        } else {
+            environment.append({u"WSCLI_CERT_PASSWORD"_s, wrong});
+        }
+        const auto tls = startTlsServer(TestPki::mutualTlsServerConfiguration());
+        QVERIFY(tls);
+        const Run run = runWscli(arguments + QStringList{tls->url().toString(), u"x"_s}, {}, 20000,
+                                 wscliEnvironment(environment));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(u"passphrase"_s) && run.err.contains(certificate), qPrintable(run.err));
+        QVERIFY2(!run.out.contains(wrong) && !run.err.contains(wrong), qPrintable(run.out + run.err));
+        QTest::qWait(50);
+        QCOMPARE(tls->connectionCount(), 0);
+    }
+
+    void connectShowsTheTlsSession()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"connect"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s), tls->url().toString()},
+                                 "over tls\n");
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(u"< over tls"_s), qPrintable(run.out));
+        const QRegularExpression line(u"\\] TLS: TLSv1\\.[23], \\S+ \\(\\d+-bit\\), certificate issued to localhost by "
+                                      u"WSW Test Intermediate CA\\n"_s);
+        QVERIFY2(line.match(run.err).hasMatch(), qPrintable(run.err));
+    }
+
+    void connectFailureShowsTheCertificate()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"wrong-host"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"connect"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s), tls->url().toString()}, "");
+        QCOMPARE(run.exitCode, 1);
+        for (const QString &expected : {u"InvalidName: "_s, u"names:      DNS:wrong-host.example"_s,
+                                        TestPki::pin(u"wrong-host"_s)})
+            QVERIFY2(run.err.contains(expected), qPrintable(u"no " + expected + u" in\n" + run.err));
+    }
+
+    void benchOverTls()
+    {
+        // the harness contract over wss://: one JSON line on stdout, ok true (EchoServer echoes /echo)
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"bench"_s, u"--mode"_s, u"echo"_s, u"--size"_s, u"32"_s, u"--count"_s, u"10"_s,
+                                  u"--ca"_s, TestPki::path(u"root-ca.pem"_s),
+                                  u"wss://127.0.0.1:"_s + QString::number(tls->port())});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(run.out.count(u'\n'), 1);
+        QVERIFY(run.out.endsWith(u'\n'));
+        const QJsonObject result = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(result.value(u"client").toString(), u"wscli"_s);
+        QCOMPARE(result.value(u"messages").toInt(), 10);
+        QCOMPARE(result.value(u"bytes").toInt(), 320);
+        QCOMPARE(result.value(u"ok").toBool(), true);
+        QCOMPARE(tls->lastRequest().target, QByteArray("/echo"));
+        QCOMPARE(tls->tlsHandshakeCount(), 1);
+    }
+
+    void benchTlsFailureStillPrintsOneJsonLine()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const Run run = runWscli({u"bench"_s, u"--mode"_s, u"echo"_s, u"--size"_s, u"32"_s, u"--count"_s, u"10"_s,
+                                  u"wss://127.0.0.1:"_s + QString::number(tls->port())});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.out.count(u'\n'), 1);
+        QCOMPARE(QJsonDocument::fromJson(run.out.toUtf8()).object().value(u"ok").toBool(true), false);
+        QVERIFY2(run.err.contains(u"IncompleteChain: "_s), qPrintable(run.err));
+    }
+
+    void autobahnOverTls()
+    {
+        const auto tls = startTlsServer(TestPki::serverConfiguration(u"server"_s));
+        QVERIFY(tls);
+        const QString url = u"wss://127.0.0.1:"_s + QString::number(tls->port());
+        const Run refused = runWscli({u"autobahn"_s, url});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(u"IncompleteChain: "_s), qPrintable(refused.err));
+        QCOMPARE(tls->upgradeCount(), 0);
+
+        // with --ca the first request (getCaseCount) goes out over TLS; answering "0" ends the run
+        QProcess process;
+        process.setProcessEnvironment(wscliEnvironment());
+        process.start(QStringLiteral(WSCLI_PATH), {u"autobahn"_s, u"--ca"_s, TestPki::path(u"root-ca.pem"_s), url});
+        QVERIFY(process.waitForStarted(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(tls->upgradeCount(), 1, 10000);
+        QCOMPARE(tls->lastRequest().target, QByteArray("/getCaseCount"));
+        tls->sendToClients(FrameBuilder::text("0"));
+        QSignalSpy finished(&process, &QProcess::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(process.exitCode(), 1);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(u"no case count from " + url + u": answer \"0\""), qPrintable(err));
     }
 
 private:
