@@ -228,9 +228,10 @@ void TlsTransport::onSocketError(QAbstractSocket::SocketError error)
         fail(tlsFailure(error));
         return;
     case QAbstractSocket::RemoteHostClosedError:
-        // also the server's close_notify: disconnected() follows and tells the end
-        if (m_ssl->state() == QAbstractSocket::UnconnectedState)
-            onDisconnected();
+        // the server's close_notify, or its TCP FIN: the peer is done either way. After a
+        // close_notify Qt keeps TCP open and waits, and so would a server that waits for our
+        // close_notify or FIN (Python's websockets does): the end is told from here
+        onDisconnected();
         return;
     default:
         fail(WebSocketError(detailFor(error), m_ssl->errorString()));
@@ -240,7 +241,7 @@ void TlsTransport::onSocketError(QAbstractSocket::SocketError error)
 
 void TlsTransport::onDisconnected()
 {
-    if (m_failed)
+    if (m_failed || m_peerClosed)
         return;
     if (m_alertReceived && *m_alertReceived != QSsl::AlertType::CloseNotify) {
         // the server said why before it hung up (a TLS 1.3 server refuses a client certificate
@@ -260,6 +261,7 @@ void TlsTransport::onDisconnected()
                                  "it may have refused the client certificate")));
         return;
     }
+    m_peerClosed = true;
     post([this] { Q_EMIT peerClosed(); });
 }
 

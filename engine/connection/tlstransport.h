@@ -71,6 +71,7 @@ private:
     bool m_readPosted = false;
     bool m_receivedData = false;
     bool m_failed = false;
+    bool m_peerClosed = false;
 
     // what fillInformation() hands out, kept after a failure
     QSslCertificate m_leaf;
