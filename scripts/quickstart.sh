@@ -29,8 +29,10 @@ packages=(
     # tests: real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI
     python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
 )
-# tests only: the memory-safety gate (clang with ASan, UBSan and libFuzzer)
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev llvm-14); fi
+# tests only: the memory-safety gate (clang with ASan, UBSan and libFuzzer), and nginx as the
+# TLS-terminating proxy of the wss:// interop tests (the package `nginx` alone: core binary with
+# ssl and proxy built in; nginx-light/-core/-full only add module packages on top of it)
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev llvm-14 nginx); fi
 # a command already on the machine stands for its package (e.g. a Node.js that bundles npm)
 declare -A provided_by_command=([nodejs]=node [npm]=npm)
 missing=()
@@ -46,6 +48,17 @@ if ((${#missing[@]})); then
     fi
     say "installing ${#missing[@]} missing packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # nginx is a tool of the tests, which start their own on a free port: its package must not
+    # start (or, with systemd, enable) a system web server on port 80. policy-rc.d is Debian's way
+    # to keep maintainer scripts from starting services; ours is removed again at once.
+    installs_nginx=0
+    [[ " ${missing[*]} " == *" nginx "* ]] && installs_nginx=1
+    our_policy=""
+    if ((installs_nginx)) && [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        our_policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' >"$our_policy" && chmod 755 "$our_policy"
+        trap '[[ -n $our_policy ]] && rm -f "$our_policy"' EXIT
+    fi
     apt_log=$(mktemp)
     if ! { apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
         tail -30 "$apt_log" >&2
@@ -53,6 +66,10 @@ if ((${#missing[@]})); then
         exit 1
     fi
     rm -f "$apt_log"
+    if [[ -n $our_policy ]]; then rm -f "$our_policy"; our_policy=""; fi
+    if ((installs_nginx)) && [[ -d /run/systemd/system ]]; then
+        systemctl disable --now --quiet nginx 2>/dev/null || true
+    fi
 fi
 
 # --- build ----------------------------------------------------------------------------------

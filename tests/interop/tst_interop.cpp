@@ -4,6 +4,15 @@
 // or qt. Every server serves the same routes (see tests/interop/servers/*); the Python and Node
 // servers also serve them with permessage-deflate (RFC 7692) under /deflate/, configured per
 // connection by the query (Qt's server has no compression: those tests are skipped for it).
+//
+// The same rows over wss:// (the client trusts the test PKI's root, tests/pki), by WSW_INTEROP_TLS:
+//   server  the server itself speaks TLS with server-chain.pem (Python's websockets on Python's
+//           ssl module: interop_python_tls)
+//   nginx   nginx (Debian's package) terminates TLS in front of the server's ws:// and proxies the
+//           upgrade (interop_nginx, interop_nginx_localhost; nginxserver.h)
+// WSW_INTEROP_HOST names the host of the URLs (default 127.0.0.1; e.g. localhost, which is also
+// then the TLS server name the certificate is checked against and the SNI).
+// TLS-specific rows (bad certificates, pins, mutual TLS) are in tst_interop_tls.cpp.
 
 #include <chrono>
 #include <memory>
@@ -17,10 +26,14 @@
 #include <QUrlQuery>
 
 #include "api/messagewebsocket.h"
+#include "interopclient.h"
 #include "interopserver.h"
+#include "nginxserver.h"
+#include "testpki.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace std::chrono_literals;
+using namespace InteropTest;
 
 using Wsw::CompressionInformation;
 using Wsw::ConnectionState;
@@ -38,122 +51,12 @@ using Wsw::WebSocketError;
 
 namespace {
 
-constexpr auto ServerStartBound = 30s;
-constexpr int ConnectBoundMs = 10000;
-constexpr int CloseBoundMs = 10000;
-// the 16 MiB echo rows: mask, send, parse and echo back on a 2-core machine, with room to spare
-constexpr int MessageBoundMs = 60000;
-
-constexpr qsizetype KiB = 1024;
-constexpr qsizetype MiB = 1024 * KiB;
-
-/** Valid UTF-8 of exactly `size` bytes, cycling through 1-, 2-, 3- and 4-byte characters. */
-QByteArray utf8Payload(qsizetype size)
-{
-    static const QByteArray unit = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"_ba; // a é € 😀: 1+2+3+4 bytes
-    QByteArray data = unit.repeated(size / unit.size());
-    data.append(QByteArray(size - data.size(), 'x'));
-    return data;
-}
-
-/** Binary of exactly `size` bytes; not periodic in 2^n, so a shifted or reordered chunk shows. */
-QByteArray binaryPayload(qsizetype size)
-{
-    QByteArray data(size, Qt::Uninitialized);
-    char *out = data.data();
-    for (qsizetype i = 0; i < size; ++i)
-        out[i] = char((i * 131 + i / 251) & 0xFF);
-    return data;
-}
-
-QByteArray payloadFor(SocketMessageType type, qsizetype size)
-{
-    return type == SocketMessageType::Utf8 ? utf8Payload(size) : binaryPayload(size);
-}
-
-/** Random bytes (fixed seed): deflate can only store them, in stored blocks, a little larger. */
-QByteArray randomBytes(qsizetype size)
-{
-    QByteArray data(size, Qt::Uninitialized);
-    QRandomGenerator generator(2024);
-    for (qsizetype i = 0; i < size; ++i)
-        data[i] = char(generator.generate() & 0xFF);
-    return data;
-}
-
-/**
- * Pseudo-random printable ASCII (valid text, and binary too): nothing in it repeats, so deflate
- * finds nothing to refer back to within it, but a second copy right after it is one back-reference
- * when the compressor kept its context.
- */
-QByteArray asciiNoise(qsizetype size, quint32 seed = 12345)
-{
-    QByteArray data(size, Qt::Uninitialized);
-    quint32 state = seed;
-    for (qsizetype i = 0; i < size; ++i) {
-        state = state * 1664525u + 1013904223u; // Numerical Recipes' LCG
-        data[i] = char(0x21 + (state >> 24) % 94);
-    }
-    return data;
-}
-
-/** A client and spies on everything it emits; the spies live as long as the socket. */
-struct Client {
-    MessageWebSocket socket;
-    QSignalSpy connected{&socket, &MessageWebSocket::connected};
-    QSignalSpy messages{&socket, &MessageWebSocket::messageReceived};
-    QSignalSpy errors{&socket, &MessageWebSocket::errorOccurred};
-    QSignalSpy closed{&socket, &MessageWebSocket::closed};
-    QSignalSpy pongs{&socket, &MessageWebSocket::pongReceived};
-    /** Every frame both ways, once observeFrames() was called (observing costs the engine a little). */
-    QList<FrameInfo> frames;
-
-    void observeFrames()
-    {
-        QObject::connect(&socket, &MessageWebSocket::frameObserved, &socket,
-                         [this](const FrameInfo &frame) { frames.append(frame); });
-    }
-
-    MessageWebSocketMessageReceivedEventArgs message(qsizetype i) const
-    {
-        return messages.at(i).at(0).value<MessageWebSocketMessageReceivedEventArgs>();
-    }
-    WebSocketError error(qsizetype i = 0) const { return errors.at(i).at(0).value<WebSocketError>(); }
-    WebSocketClosedEventArgs closedArgs(qsizetype i = 0) const
-    {
-        return closed.at(i).at(0).value<WebSocketClosedEventArgs>();
-    }
-};
-
-QString describeErrors(const Client &client)
+QString pidList(const QList<qint64> &pids)
 {
     QStringList texts;
-    for (qsizetype i = 0; i < client.errors.size(); ++i)
-        texts.append(client.error(i).toString());
-    return texts.isEmpty() ? u"no error"_s : texts.join(u"; "_s);
-}
-
-/** What the client saw, for a failure message: messages, errors and how it ended. */
-QString describeEnd(const Client &client)
-{
-    QString text = u"%1 message(s), state %2, %3"_s.arg(client.messages.size())
-                           .arg(QString::fromLatin1(QMetaEnum::fromType<ConnectionState>().valueToKey(
-                                   int(client.socket.state()))),
-                                describeErrors(client));
-    if (!client.closed.isEmpty()) {
-        const WebSocketClosedEventArgs args = client.closedArgs();
-        text += u", closed(%1, \"%2\", wasClean=%3)"_s.arg(args.code()).arg(args.reason()).arg(args.wasClean());
-    }
-    return text;
-}
-
-/** Waits (bounded) until `count` messages arrived, or the connection failed or ended first. */
-bool waitForMessages(const Client &client, qsizetype count)
-{
-    const bool ended = QTest::qWaitFor(
-            [&] { return client.messages.size() >= count || !client.errors.isEmpty() || !client.closed.isEmpty(); },
-            MessageBoundMs);
-    return ended && client.messages.size() == count && client.errors.isEmpty();
+    for (qint64 pid : pids)
+        texts.append(QString::number(pid));
+    return texts.join(u", "_s);
 }
 
 // --- permessage-deflate ---------------------------------------------------------------------
@@ -336,6 +239,17 @@ private Q_SLOTS:
     void deflateReconnect();
 
 private:
+    /** How the client reaches the server (WSW_INTEROP_TLS). */
+    enum class Tls {
+        None,   // ws://
+        Server, // wss://, the server's own TLS
+        Nginx,  // wss:// to nginx, ws:// from nginx to the server
+    };
+
+    /** ws(s)://<host>:<port><route>, to the server or to nginx in front of it. */
+    QUrl url(const QString &route) const;
+    /** Over wss://, adds the test root to the client's Control; then connectAsync(url(route)). */
+    bool startConnecting(Client &client, const QString &route, QString *why);
     bool open(Client &client, const QString &route, QString *why);
     bool closeCleanly(Client &client, QString *why);
     bool qtRefusesSplitText(SocketMessageType type, bool boundaryInsideACharacter) const;
@@ -344,7 +258,11 @@ private:
     void checkUncompressedEcho(Client &client);
 
     QString m_serverName;
+    Tls m_tls = Tls::None;
+    QString m_host = u"127.0.0.1"_s;
+    QString m_label; // for the summary: the server, and how it is reached
     Wsw::Test::InteropServer m_server;
+    Wsw::Test::NginxServer m_nginx;
     bool m_rowSkipped = false;
     int m_passed = 0;
     int m_skipped = 0;
@@ -382,16 +300,57 @@ void tst_Interop::initTestCase()
         QFAIL("set WSW_INTEROP_SERVER to python, node or qt (CTest does: ctest -L interop)");
     }
 
+    const QString tls = ourEnvironment.value(u"WSW_INTEROP_TLS"_s);
+    if (tls == u"server") {
+        if (m_serverName != u"python")
+            QFAIL("WSW_INTEROP_TLS=server: only the Python server serves wss:// itself");
+        m_tls = Tls::Server;
+        arguments += {u"--tls-cert"_s, TestPki::path(u"server-chain.pem"_s), u"--tls-key"_s,
+                      TestPki::path(u"server.key"_s)};
+    } else if (tls == u"nginx") {
+        m_tls = Tls::Nginx;
+    } else if (!tls.isEmpty()) {
+        QFAIL("WSW_INTEROP_TLS is server (the server speaks TLS), nginx (nginx in front) or empty (ws://)");
+    }
+    m_host = ourEnvironment.value(u"WSW_INTEROP_HOST"_s, m_host);
+    m_label = m_serverName;
+    if (m_tls == Tls::Server)
+        m_label += u" over wss://%1"_s.arg(m_host);
+    else if (m_tls == Tls::Nginx)
+        m_label += u" behind nginx, wss://%1"_s.arg(m_host);
+    else if (m_host != u"127.0.0.1")
+        m_label += u", ws://%1"_s.arg(m_host);
+
     QString error;
     QVERIFY2(m_server.start(program, arguments, environment, ServerStartBound, &error), qPrintable(error));
-    qInfo().noquote() << u"interop[%1]: server listening on 127.0.0.1:%2"_s.arg(m_serverName).arg(m_server.port());
+    qInfo().noquote() << u"interop[%1]: server listening on 127.0.0.1:%2"_s.arg(m_label).arg(m_server.port());
+    if (m_tls == Tls::Nginx) {
+        Wsw::Test::NginxServer::Settings settings;
+        settings.program = QStringLiteral(WSW_INTEROP_NGINX);
+        settings.backendPort = m_server.port();
+        settings.certificateChain = TestPki::path(u"server-chain.pem"_s);
+        settings.privateKey = TestPki::path(u"server.key"_s);
+        QVERIFY2(m_nginx.start(settings, ServerStartBound, &error), qPrintable(error));
+        qInfo().noquote() << u"interop[%1]: nginx (master %2, workers %3) listening on 127.0.0.1:%4, in %5"_s
+                                     .arg(m_label)
+                                     .arg(m_nginx.masterPid())
+                                     .arg(pidList(m_nginx.workerPids()))
+                                     .arg(m_nginx.port())
+                                     .arg(m_nginx.directory());
+    }
 }
 
 void tst_Interop::cleanupTestCase()
 {
+    // nginx first: its connections to the server end before the server does
+    const QString nginxLog = m_tls == Tls::Nginx ? m_nginx.errorLogTail() : QString();
+    const QList<qint64> nginxProcesses = m_tls == Tls::Nginx
+            ? QList<qint64>{m_nginx.masterPid()} + m_nginx.workerPids()
+            : QList<qint64>();
+    m_nginx.stop();
     m_server.stop();
     const qsizetype failed = m_failedRows.size();
-    QString summary = u"interop[%1]: %2 of %3 rows passed, %4 failed, %5 skipped"_s.arg(m_serverName)
+    QString summary = u"interop[%1]: %2 of %3 rows passed, %4 failed, %5 skipped"_s.arg(m_label)
                               .arg(m_passed)
                               .arg(m_passed + failed + m_skipped)
                               .arg(failed)
@@ -399,6 +358,16 @@ void tst_Interop::cleanupTestCase()
     if (failed > 0)
         summary += u" (failed: "_s + m_failedRows.join(u", "_s) + u')';
     qInfo().noquote() << summary;
+    if (m_tls == Tls::Nginx) {
+        if (failed > 0 && !nginxLog.isEmpty())
+            qInfo().noquote() << u"interop[%1]: the end of nginx's error.log:\n%2"_s.arg(m_label, nginxLog);
+        // every nginx process of this run has ended (stop() waited for the master, then for its workers)
+        QVERIFY2(m_nginx.leftovers().isEmpty(),
+                 qPrintable(u"nginx processes still running after stop() (then killed): "_s + pidList(m_nginx.leftovers())));
+        for (qint64 pid : nginxProcesses)
+            QVERIFY2(!Wsw::Test::NginxServer::isNginxProcess(pid),
+                     qPrintable(u"nginx process %1 of this run is still there"_s.arg(pid)));
+    }
 }
 
 void tst_Interop::init()
@@ -419,13 +388,36 @@ void tst_Interop::cleanup()
     }
 }
 
-bool tst_Interop::open(Client &client, const QString &route, QString *why)
+QUrl tst_Interop::url(const QString &route) const
 {
-    const QUrl url = m_server.url(route);
-    if (!client.socket.connectAsync(url)) {
-        *why = u"connectAsync(%1) refused: %2"_s.arg(url.toString(), client.socket.lastError().toString());
+    const quint16 port = m_tls == Tls::Nginx ? m_nginx.port() : m_server.port();
+    return QUrl(u"%1://%2:%3%4"_s.arg(m_tls == Tls::None ? u"ws"_s : u"wss"_s, m_host).arg(port).arg(route));
+}
+
+bool tst_Interop::startConnecting(Client &client, const QString &route, QString *why)
+{
+    if (m_tls != Tls::None) {
+        // the server's chain is issued under the test root, which the system does not trust
+        MessageWebSocketControl control = client.socket.control();
+        control.additionalCaCertificates = TestPki::certificates(u"root-ca.pem"_s);
+        if (!client.socket.setControl(control)) {
+            *why = u"setControl() refused the test root: "_s + client.socket.lastError().toString();
+            return false;
+        }
+    }
+    const QUrl target = url(route);
+    if (!client.socket.connectAsync(target)) {
+        *why = u"connectAsync(%1) refused: %2"_s.arg(target.toString(), client.socket.lastError().toString());
         return false;
     }
+    return true;
+}
+
+bool tst_Interop::open(Client &client, const QString &route, QString *why)
+{
+    const QUrl url = this->url(route);
+    if (!startConnecting(client, route, why))
+        return false;
     if (!QTest::qWaitFor([&] { return !client.connected.isEmpty() || !client.errors.isEmpty(); }, ConnectBoundMs)) {
         *why = u"no connected() within %1 ms for %2"_s.arg(ConnectBoundMs).arg(url.toString());
         return false;
@@ -767,7 +759,8 @@ void tst_Interop::unrequestedSubprotocol()
     MessageWebSocketControl control;
     control.supportedProtocols = {u"chat"_s};
     QVERIFY(client.socket.setControl(control));
-    QVERIFY(client.socket.connectAsync(m_server.url(u"/bogus-protocol"_s)));
+    QString why;
+    QVERIFY2(startConnecting(client, u"/bogus-protocol"_s, &why), qPrintable(why));
 
     // RFC 6455 §4.1: a subprotocol the client did not offer fails the connection
     QTRY_COMPARE_WITH_TIMEOUT(client.errors.size(), 1, ConnectBoundMs);
@@ -807,10 +800,14 @@ void tst_Interop::serverResetBeforeSend()
     // that our event loop does not run and the client has not read the reset yet: its next write
     // is the first to meet it (ECONNRESET, then EPIPE).
     QVERIFY2(m_server.waitForLine("reset", std::chrono::milliseconds(ConnectBoundMs), &why), qPrintable(why));
-    QCOMPARE(client.socket.state(), ConnectionState::Open);
-
-    client.socket.setMessageType(SocketMessageType::Binary);
-    client.socket.sendMessage(binaryPayload(100)); // may be accepted: the reset is only seen by the write
+    if (client.socket.state() == ConnectionState::Open) {
+        client.socket.setMessageType(SocketMessageType::Binary);
+        client.socket.sendMessage(binaryPayload(100)); // may be accepted: the reset is only seen by the write
+    } else {
+        // nginx turns the backend's reset into an orderly TLS close (close_notify), which the
+        // client may already have read while the handshake ended
+        QVERIFY2(m_tls == Tls::Nginx, qPrintable(describeEnd(client)));
+    }
     // the loss is reported at once, whichever of the write or the read meets it first (qWaitFor,
     // not QTRY: on failure QTRY waits twice as long again only to say how late it came)
     QVERIFY2(QTest::qWaitFor([&] { return !client.closed.isEmpty(); }, CloseBoundMs),
@@ -1277,8 +1274,8 @@ void tst_Interop::deflateWithoutClientWindowOffer()
     MessageWebSocketControl control;
     control.compression.offerClientMaxWindowBits = false;
     QVERIFY(client.socket.setControl(control));
-    const QUrl url = m_server.url(u"/deflate?clientMaxWindowBits=9"_s);
-    QVERIFY(client.socket.connectAsync(url));
+    QString why;
+    QVERIFY2(startConnecting(client, u"/deflate?clientMaxWindowBits=9"_s, &why), qPrintable(why));
     QVERIFY2(QTest::qWaitFor([&] { return !client.connected.isEmpty() || !client.errors.isEmpty(); }, ConnectBoundMs),
              "neither connected() nor errorOccurred()");
     QVERIFY2(!client.socket.information().handshake.request.contains("client_max_window_bits"),
@@ -1310,7 +1307,6 @@ void tst_Interop::deflateWithoutClientWindowOffer()
     const QList<WireMessage> out = wireMessages(client.frames, FrameDirection::Outgoing);
     QCOMPARE(out.size(), 1);
     QVERIFY(out.at(0).rsv1);
-    QString why;
     QVERIFY2(closeCleanly(client, &why), qPrintable(why));
 }
 

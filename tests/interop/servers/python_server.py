@@ -5,6 +5,15 @@ Run with /usr/bin/python3 (Debian's interpreter, which has the module). Listens 
 with a free port, prints that port alone on the first line of stdout, and serves until it is
 terminated or its stdin reaches end of file (so it never outlives the test that started it).
 
+wss:// (TLS, with Python's ssl module on Debian's OpenSSL) instead of ws:// with
+  --tls-cert FILE --tls-key FILE   the certificate chain (leaf first) and its key
+  --tls-client-ca FILE             and mutual TLS: a client certificate is required
+                                   (ssl.CERT_REQUIRED) and verified against these CAs
+  --tls-send-alerts                send the fatal TLS alert OpenSSL produces when a handshake
+                                   fails (certificate_required, unknown_ca...). Debian 12's
+                                   asyncio (Python 3.11) drops it and only closes TCP (CPython
+                                   gh-98078); this flushes it first, as the fix for that bug does.
+
 Routes (path of the request URL), the same in node_server.js and qt_server.cpp:
   /echo                   echoes every message with its type; pings are answered by the library
   /protocol               first sends the subprotocol it selected as a text message, then echoes
@@ -17,6 +26,12 @@ Routes (path of the request URL), the same in node_server.js and qt_server.cpp:
                           N characters (text: websockets sends str fragments, so frame boundaries
                           fall between characters), then an empty final frame as websockets
                           ends every fragmented message; an empty message is one frame
+Routes of this server only (the TLS tests, tst_interop_tls):
+  /tls                    first sends what this server saw of the TLS session as a JSON text message
+                          ({"version", "cipher", "sni", "clientCertificate"}: the client
+                          certificate's subject CN or null; all null for ws://), then echoes
+  /requests               first sends the request targets of every upgrade request this server has
+                          received so far as a JSON list (this one last), then echoes
 Subprotocols: "chat" and "superchat"; the first one the client offers that is supported wins.
 These routes never compress: a client's permessage-deflate offer is ignored.
 
@@ -36,9 +51,12 @@ by its negotiation table (ServerPerMessageDeflateFactory.process_request_params)
 offer it cannot accept (no compression) instead of refusing the handshake.
 """
 
+import argparse
 import asyncio
+import json
 import os
 import socket
+import ssl
 import struct
 import sys
 from urllib.parse import parse_qs, urlsplit
@@ -58,6 +76,10 @@ LIBRARY_DEFLATE_DEFAULTS = {
     "server_max_window_bits": 12,
     "client_max_window_bits": 12,
 }
+
+
+# every upgrade request's target, in order (for /requests)
+REQUEST_TARGETS = []
 
 
 def is_deflate(path):
@@ -97,6 +119,11 @@ class InteropServerProtocol(WebSocketServerProtocol):
         extensions = [deflate_factory(self.path)] if is_deflate(urlsplit(self.path).path) else None
         return super().process_extensions(headers, extensions)
 
+    async def process_request(self, path, request_headers):
+        # every request that got through TLS and the HTTP parser, upgraded or not
+        REQUEST_TARGETS.append(path)
+        return await super().process_request(path, request_headers)
+
     def select_subprotocol(self, client_subprotocols, server_subprotocols):
         # self.path is set by read_http_request() before the subprotocol is chosen
         if route_of(self.path) == "/bogus-protocol":
@@ -120,6 +147,67 @@ async def echo_fragmented(ws, fragment_size):
             await ws.send([message[at:at + fragment_size] for at in range(0, len(message), fragment_size)])
 
 
+def sni_callback(ssl_object, server_name, ssl_context):
+    # RFC 6066 §3: no SNI for an IP address; None when the client sent none
+    ssl_object.wsw_server_name = server_name
+
+
+def tls_session(ws):
+    """What this server saw of the connection's TLS session (all None for ws://)."""
+    ssl_object = ws.transport.get_extra_info("ssl_object")
+    if ssl_object is None:
+        return {"version": None, "cipher": None, "sni": None, "clientCertificate": None}
+    peer = ssl_object.getpeercert()
+    common_name = None
+    if peer:
+        for rdn in peer.get("subject", ()):
+            for key, value in rdn:
+                if key == "commonName":
+                    common_name = value
+    return {
+        "version": ssl_object.version(),
+        "cipher": ssl_object.cipher()[0],
+        "sni": getattr(ssl_object, "wsw_server_name", None),
+        "clientCertificate": common_name,
+    }
+
+
+def send_handshake_alerts():
+    """CPython gh-98078: asyncio's SSLProtocol fails a handshake without writing out what OpenSSL
+    left in its outgoing buffer, the fatal alert that tells the client why. Flush it first."""
+    from asyncio import sslproto
+
+    # the method below is Python 3.11's SSLProtocol._do_handshake with the one added line
+    if not hasattr(sslproto.SSLProtocol, "_do_handshake"):
+        raise SystemExit("--tls-send-alerts: this asyncio has no SSLProtocol._do_handshake")
+
+    def do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except sslproto.SSLAgainErrors:
+            self._process_outgoing()
+        except ssl.SSLError as exc:
+            self._process_outgoing()  # the alert
+            self._on_handshake_complete(exc)
+        else:
+            self._on_handshake_complete(None)
+
+    sslproto.SSLProtocol._do_handshake = do_handshake
+
+
+def tls_context(arguments):
+    """The server side of wss://, or None for ws://."""
+    if not arguments.tls_cert:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(arguments.tls_cert, arguments.tls_key)
+    context.sni_callback = sni_callback
+    if arguments.tls_client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(cafile=arguments.tls_client_ca)
+    return context
+
+
 async def drain(ws):
     async for _ in ws:
         pass
@@ -138,6 +226,12 @@ async def handler(ws):
         await echo(ws)
     elif route == "/protocol":
         await ws.send(ws.subprotocol or "")
+        await echo(ws)
+    elif route == "/tls":
+        await ws.send(json.dumps(tls_session(ws)))
+        await echo(ws)
+    elif route == "/requests":
+        await ws.send(json.dumps(REQUEST_TARGETS))
         await echo(ws)
     elif route == "/echo-fragmented":
         await echo_fragmented(ws, int(query["fragmentSize"][0]))
@@ -160,7 +254,7 @@ async def handler(ws):
         await ws.close(1008, "unknown route")
 
 
-async def main():
+async def main(arguments):
     loop = asyncio.get_running_loop()
     stop = loop.create_future()
 
@@ -170,15 +264,35 @@ async def main():
             stop.set_result(None)
 
     loop.add_reader(sys.stdin.fileno(), on_stdin)
+    tls = {}
+    if arguments.tls_cert:
+        tls["ssl"] = tls_context(arguments)
+        if arguments.tls_send_alerts:
+            send_handshake_alerts()
     async with serve(handler, "127.0.0.1", 0,
                      create_protocol=InteropServerProtocol,
                      subprotocols=SUPPORTED_SUBPROTOCOLS,
                      max_size=MAX_MESSAGE_BYTES,
+                     **tls,
                      compression=None) as server:  # /deflate: see process_extensions
         port = server.sockets[0].getsockname()[1]
         print(port, flush=True)
         await stop
 
 
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="interop test server (websockets)")
+    parser.add_argument("--tls-cert", help="serve wss:// with this certificate chain (PEM, leaf first)")
+    parser.add_argument("--tls-key", help="the private key of --tls-cert (PEM)")
+    parser.add_argument("--tls-client-ca", help="require a client certificate issued under these CAs (PEM)")
+    parser.add_argument("--tls-send-alerts", action="store_true",
+                        help="send the fatal alert of a failed TLS handshake (works around CPython gh-98078)")
+    arguments = parser.parse_args()
+    tls_only = arguments.tls_client_ca or arguments.tls_send_alerts
+    if bool(arguments.tls_cert) != bool(arguments.tls_key) or (tls_only and not arguments.tls_cert):
+        parser.error("--tls-cert and --tls-key go together; the other --tls-* options need them")
+    return arguments
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(parse_arguments()))
