@@ -145,14 +145,18 @@ private:
 
     /**
      * Emits a facade signal: at once from the event loop, but from inside a public call (or
-     * behind signals still waiting) it waits for the event loop, so no slot ever runs inside
-     * connectAsync(), a send, close() or abort() and every signal keeps its order.
+     * behind signals still waiting) it waits, so no slot ever runs inside connectAsync(), a send,
+     * close() or abort() and every signal keeps its order. What a slot's own calls raised
+     * follows as soon as that slot has returned; what a call from elsewhere raised, from the
+     * event loop.
      */
     template<typename Emitter>
     void deliver(Emitter &&emitter)
     {
         if (Q_LIKELY(m_publicCallDepth == 0 && m_deferredSignals.isEmpty())) {
             emitter();
+            if (Q_UNLIKELY(!m_deferredSignals.isEmpty()) && m_publicCallDepth == 0)
+                deliverDeferredSignals(); // e.g. the frames of a reply sent from messageReceived
             return;
         }
         m_deferredSignals.append(std::function<void()>(std::forward<Emitter>(emitter)));

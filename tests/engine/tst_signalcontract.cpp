@@ -80,6 +80,7 @@ private Q_SLOTS:
     void noSignalFromInsidePublicCalls_data();
     void noSignalFromInsidePublicCalls();
     void abortAndCancelSignalLater();
+    void whatASlotRaisesFollowsThatSlot();
     void runsOnAWorkerThread_data();
     void runsOnAWorkerThread();
 };
@@ -172,6 +173,47 @@ void tst_SignalContract::abortAndCancelSignalLater()
     QTRY_COMPARE_WITH_TIMEOUT(spies.closed.size(), 1, WaitMs);
     QCOMPARE(spies.closedArgs().code(), quint16(1006));
     QVERIFY2(recorder.violations().isEmpty(), qPrintable(recorder.violations().join(u'\n')));
+}
+
+void tst_SignalContract::whatASlotRaisesFollowsThatSlot()
+{
+    // three messages in one TCP segment, each answered from messageReceived while frames are
+    // observed: the reply's frame is reported right after the slot that sent it, before the next
+    // message; and a slot that aborts still stops the messages after it
+    EchoServer server;
+    QVERIFY(server.listen());
+    for (bool abortInSlot : {false, true}) {
+        MessageWebSocket ws;
+        SignalRecorder recorder(&ws);
+        ClientSpies spies(&ws);
+        connect(&ws, &MessageWebSocket::messageReceived, this,
+                [&](const MessageWebSocketMessageReceivedEventArgs &m) {
+                    if (abortInSlot) {
+                        ws.abort();
+                        return;
+                    }
+                    if (m.data().startsWith("re:"))
+                        return; // the server's echo of a reply
+                    SignalRecorder::Inside inside(recorder, u"reply"_s);
+                    QVERIFY(ws.sendBinaryMessage(QByteArray("re:" + m.data())));
+                });
+        QVERIFY(ws.connectAsync(server.url()));
+        QVERIFY(waitConnected(spies));
+        QTRY_COMPARE_WITH_TIMEOUT(server.openConnectionCount(), 1, WaitMs);
+        server.sendToClients(FrameBuilder::binary("a") + FrameBuilder::binary("b") + FrameBuilder::binary("c"));
+        if (abortInSlot) {
+            QTRY_COMPARE_WITH_TIMEOUT(spies.closed.size(), 1, WaitMs);
+            QTest::qWait(50);
+            QCOMPARE(spies.messages.size(), 1);
+            continue;
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(spies.messages.size(), 6, WaitMs); // a, b, c and the echoes of the replies
+        QStringList sequence = recorder.log();
+        sequence.removeIf([](const QString &name) { return name != u"message" && name != u"frameOut"; });
+        QCOMPARE(sequence.mid(0, 6), (QStringList{u"message"_s, u"frameOut"_s, u"message"_s, u"frameOut"_s, u"message"_s,
+                                        u"frameOut"_s}));
+        QVERIFY2(recorder.violations().isEmpty(), qPrintable(recorder.violations().join(u'\n')));
+    }
 }
 
 void tst_SignalContract::runsOnAWorkerThread_data()
