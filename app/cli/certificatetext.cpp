@@ -182,7 +182,7 @@ QStringList tlsFailureLines(const WebSocketError &error, const MessageWebSocketI
             lines.append(u"  " + certificateErrorLine(result) +
                          (ignored.contains(result) ? u" (ignored)"_s : QString()));
     }
-    const QSslCertificate &leaf = info.serverCertificate;
+    const QSslCertificate leaf = info.serverCertificate.value_or(QSslCertificate());
     if (!leaf.isNull() && (concernsServerCertificate(error.detail()) || !results.isEmpty())) {
         lines.append(u"server certificate:"_s);
         for (const QString &line : certificateLines(leaf, now))
@@ -216,9 +216,9 @@ QString tlsSessionLine(const MessageWebSocketInformation &info)
     QString line = tls.protocol + u", " + tls.cipher;
     if (tls.cipherBits > 0)
         line += u" (" + QString::number(tls.cipherBits) + u"-bit)";
-    if (!info.serverCertificate.isNull())
-        line += u", certificate issued to " + issuedTo(info.serverCertificate) + u" by " +
-                issuedBy(info.serverCertificate);
+    if (info.serverCertificate)
+        line += u", certificate issued to " + issuedTo(*info.serverCertificate) + u" by " +
+                issuedBy(*info.serverCertificate);
     if (!tls.matchedPin.isEmpty())
         line += u", pinned key " + tls.matchedPin;
     if (tls.acceptedByOverride)

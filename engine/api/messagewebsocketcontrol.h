@@ -87,8 +87,12 @@ struct MessageWebSocketControl {
      * chain has trust errors only the leaf's key counts; otherwise any key the server presented.
      */
     QStringList pinnedPublicKeys;
-    /** Offered when the server asks for one (mutual TLS); null = none. See ClientCertificate::load(). */
-    ClientCertificate clientCertificate;
+    /**
+     * Offered when the server asks for one (mutual TLS); none by default. See ClientCertificate::load().
+     * (Optional rather than a null certificate: constructing a QSslCertificate loads Qt's TLS
+     * backend, which a ws:// application should not pay for.)
+     */
+    std::optional<ClientCertificate> clientCertificate;
     /**
      * Unlike Windows, lets a serverCustomValidationRequested handler accept a chain that failed
      * default validation, by calling acceptDespiteErrors() (a "trust this certificate" prompt).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include <QHostAddress>
 #include <QList>
@@ -93,8 +94,8 @@ struct MessageWebSocketInformation {
 
     // --- wss:// (Windows' IWebSocketInformation2): filled during the TLS handshake, before
     // serverCustomValidationRequested, and kept after the connection ends, failed or not ---
-    /** The leaf the server presented. */
-    QSslCertificate serverCertificate{};
+    /** The leaf the server presented; none before the TLS handshake (and for ws://). */
+    std::optional<QSslCertificate> serverCertificate;
     /** The other certificates the server sent, in its order. */
     QList<QSslCertificate> serverIntermediateCertificates;
     /** Every distinct error default validation met, ignored or not. */

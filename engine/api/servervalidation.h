@@ -65,7 +65,7 @@ class WebSocketServerCustomValidationRequestedEventArgs final : public QObject
 public:
     ~WebSocketServerCustomValidationRequestedEventArgs() override;
 
-    QSslCertificate serverCertificate() const { return m_info.serverCertificate; }
+    QSslCertificate serverCertificate() const { return m_info.serverCertificate.value_or(QSslCertificate()); }
     QList<QSslCertificate> serverIntermediateCertificates() const
     {
         return m_info.serverIntermediateCertificates;

@@ -65,10 +65,9 @@ TlsTransport::TlsTransport(const TransportOptions &options, const TlsSettings &s
     config.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")});
     if (!settings.additionalCaCertificates.isEmpty())
         config.setCaCertificates(systemCaCertificates() + settings.additionalCaCertificates);
-    if (!settings.clientCertificate.isNull()) {
-        config.setLocalCertificateChain(QList<QSslCertificate>{settings.clientCertificate.certificate} +
-                                        settings.clientCertificate.intermediates);
-        config.setPrivateKey(settings.clientCertificate.privateKey);
+    if (const std::optional<ClientCertificate> &client = settings.clientCertificate) {
+        config.setLocalCertificateChain(QList<QSslCertificate>{client->certificate} + client->intermediates);
+        config.setPrivateKey(client->privateKey);
     }
     m_ssl->setSslConfiguration(config);
 
@@ -199,7 +198,7 @@ WebSocketError TlsTransport::tlsFailure(QAbstractSocket::SocketError error) cons
         failure.setCertificateErrors(m_sslErrors, m_judgement->results);
         return failure;
     }
-    const bool haveClientCertificate = !m_settings.clientCertificate.isNull();
+    const bool haveClientCertificate = m_settings.clientCertificate.has_value();
     if (m_alertReceived == QSsl::AlertType::CertificateRequired ||
         (m_alertReceived == QSsl::AlertType::NoCertificate && !haveClientCertificate))
         return WebSocketError(ErrorDetail::ClientCertificateRequired, text);
@@ -254,7 +253,7 @@ void TlsTransport::onDisconnected()
         // a client certificate and sends no alert (Qt's own QSslServer does this)
         fail(WebSocketError(
             ErrorDetail::ConnectionAborted,
-            m_settings.clientCertificate.isNull()
+            !m_settings.clientCertificate
                 ? QStringLiteral("the server closed the connection right after the TLS handshake; "
                                  "it may require a client certificate")
                 : QStringLiteral("the server closed the connection right after the TLS handshake; "
@@ -299,7 +298,7 @@ qint64 TlsTransport::bufferedBytes() const
 void TlsTransport::fillInformation(MessageWebSocketInformation &info) const
 {
     Transport::fillInformation(info);
-    info.serverCertificate = m_leaf;
+    info.serverCertificate = m_leaf.isNull() ? std::nullopt : std::optional(m_leaf);
     info.serverIntermediateCertificates = m_intermediates;
     info.sslErrors = m_sslErrors;
     info.serverCertificateErrors = m_judgement ? m_judgement->results : QList<ChainValidationResult>();

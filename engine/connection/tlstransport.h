@@ -18,7 +18,7 @@ struct TlsSettings
 {
     TrustPolicy trust;
     QList<QSslCertificate> additionalCaCertificates;
-    ClientCertificate clientCertificate;
+    std::optional<ClientCertificate> clientCertificate;
 };
 
 /**

@@ -163,11 +163,12 @@ bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
         if (ca.isNull())
             return refuse(ErrorDetail::InvalidArgument, QStringLiteral("additionalCaCertificates: a null certificate"));
     }
-    const ClientCertificate &client = control.clientCertificate;
-    if (!client.isNull() && !ClientCertificate::keyMatches(client.certificate, client.privateKey))
-        return refuse(ErrorDetail::ClientCertificateKeyMismatch, client.certificate.subjectDisplayName());
-    if (client.isNull() && !client.privateKey.isNull())
-        return refuse(ErrorDetail::InvalidArgument, QStringLiteral("clientCertificate: a private key without a certificate"));
+    if (const std::optional<ClientCertificate> &client = control.clientCertificate) {
+        if (client->isNull())
+            return refuse(ErrorDetail::InvalidArgument, QStringLiteral("clientCertificate: a null certificate"));
+        if (!ClientCertificate::keyMatches(client->certificate, client->privateKey))
+            return refuse(ErrorDetail::ClientCertificateKeyMismatch, client->certificate.subjectDisplayName());
+    }
     m_control = control;
     return true;
 }

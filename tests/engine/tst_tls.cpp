@@ -130,7 +130,7 @@ void tst_Tls::trustedChainConnectsAndEchoes()
     QCOMPARE(info.tls.peerVerifyName, u"127.0.0.1"_s);
     QVERIFY(info.tls.defaultValidationPassed);
     QVERIFY(!info.tls.acceptedByOverride);
-    QCOMPARE(info.serverCertificate, TestPki::certificate(u"server.pem"_s));
+    QCOMPARE(info.serverCertificate.value_or(QSslCertificate()), TestPki::certificate(u"server.pem"_s));
     QCOMPARE(info.serverIntermediateCertificates, TestPki::certificates(u"intermediate-ca.pem"_s));
     QVERIFY(info.serverCertificateErrors.isEmpty());
     QCOMPARE(info.serverCertificateErrorSeverity, SocketSslErrorSeverity::None);
@@ -237,7 +237,7 @@ void tst_Tls::defaultValidationRefuses()
     QCOMPARE(spies.error().status(), status);
     QCOMPARE(ws.information().serverCertificateErrors, results);
     QCOMPARE(ws.information().serverCertificateErrorSeverity, ChainValidation::severityOf(results));
-    QCOMPARE(ws.information().serverCertificate, TestPki::certificate(leaf + u".pem"));
+    QCOMPARE(ws.information().serverCertificate.value_or(QSslCertificate()), TestPki::certificate(leaf + u".pem"));
     QVERIFY(!ws.information().tls.encrypted);
     QTest::qWait(50);
     QCOMPARE(tls.server.receivedByteCount(), 0);
@@ -386,7 +386,7 @@ void tst_Tls::customValidationSeesTheChainBeforeTheUpgrade()
         QVERIFY(args->isDefaultValidationPassed());
         QCOMPARE(args->tls().protocol, u"TLSv1.3"_s);
         // Information is filled before the signal
-        QCOMPARE(ws.information().serverCertificate, args->serverCertificate());
+        QCOMPARE(ws.information().serverCertificate.value_or(QSslCertificate()), args->serverCertificate());
         QTest::qWait(100); // the server gets every chance to receive something
         bytesAtServerDuringHandler = tls.server.receivedByteCount();
     });
@@ -809,8 +809,10 @@ void tst_Tls::mutualTlsUnknownCertificate()
 {
     // a certificate under a root the server does not know
     MessageWebSocketControl control = trustingControl();
-    control.clientCertificate.certificate = TestPki::certificate(u"other-server.pem"_s);
-    control.clientCertificate.privateKey = TestPki::key(u"other-server.key"_s);
+    ClientCertificate unknown;
+    unknown.certificate = TestPki::certificate(u"other-server.pem"_s);
+    unknown.privateKey = TestPki::key(u"other-server.key"_s);
+    control.clientCertificate = unknown;
     {
         OpensslServer openssl(QStringLiteral(WSW_OPENSSL_PROGRAM));
         QVERIFY(openssl.start({u"-cert"_s, TestPki::path(u"server.pem"_s), u"-key"_s, TestPki::path(u"server.key"_s),
@@ -837,7 +839,7 @@ void tst_Tls::mutualTlsUnknownCertificate()
     QCOMPARE(tls.server.upgradeCount(), 0);
 
     // and a key that does not belong to the certificate is refused before any connection
-    control.clientCertificate.privateKey = TestPki::key(u"client.key"_s);
+    control.clientCertificate->privateKey = TestPki::key(u"client.key"_s);
     MessageWebSocket other;
     QVERIFY(!other.setControl(control));
     QCOMPARE(other.lastError().detail(), ErrorDetail::ClientCertificateKeyMismatch);
@@ -1031,7 +1033,7 @@ void tst_Tls::informationIsKeptAfterAFailure()
     QVERIFY(waitEnded(spies));
     QTest::qWait(50);
     const MessageWebSocketInformation info = ws.information();
-    QCOMPARE(info.serverCertificate, TestPki::certificate(u"wrong-host.pem"_s));
+    QCOMPARE(info.serverCertificate.value_or(QSslCertificate()), TestPki::certificate(u"wrong-host.pem"_s));
     QCOMPARE(info.serverIntermediateCertificates, TestPki::certificates(u"intermediate-ca.pem"_s));
     QCOMPARE(info.serverCertificateErrors, QList<R>{R::InvalidName});
     QCOMPARE(info.sslErrors.size(), 1);
