@@ -85,8 +85,11 @@ TlsTransport::TlsTransport(const TransportOptions &options, const TlsSettings &s
             Q_EMIT readyRead();
         });
     });
-    connect(m_ssl, &QSslSocket::encryptedBytesWritten, this,
-            [this] { post([this] { Q_EMIT progressed(); }); });
+    connect(m_ssl, &QSslSocket::encryptedBytesWritten, this, [this] {
+        // what our own write() pushes out at once needs no news: the writer sees the room itself
+        if (!m_writing)
+            post([this] { Q_EMIT progressed(); });
+    });
     connect(m_ssl, &QAbstractSocket::disconnected, this, &TlsTransport::onDisconnected);
 }
 
@@ -102,7 +105,21 @@ QString TlsTransport::unavailableReason()
 
 void TlsTransport::post(std::function<void()> emitter)
 {
-    QMetaObject::invokeMethod(this, std::move(emitter), Qt::QueuedConnection);
+    // one posted event for all that one pass of QSslSocket's engine raised (each post wakes the
+    // event loop: a round trip would pay several)
+    m_posted.append(std::move(emitter));
+    if (m_postedPending)
+        return;
+    m_postedPending = true;
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_postedPending = false;
+                // in order; an emitter may lead to more posts, which then come in this round too
+                while (!m_posted.isEmpty())
+                    m_posted.takeFirst()();
+            },
+            Qt::QueuedConnection);
 }
 
 void TlsTransport::connectToHost(const QString &host, quint16 port)
@@ -285,8 +302,11 @@ qint64 TlsTransport::write(const char *data, qint64 size)
     const qint64 taken = m_ssl->write(data, size);
     // encrypted and handed to the kernel now (QSslSocket would wait for the next event-loop
     // round); safe because this is never called from inside QSslSocket (see post())
-    if (taken > 0)
+    if (taken > 0) {
+        m_writing = true;
         m_ssl->flush();
+        m_writing = false;
+    }
     return taken;
 }
 

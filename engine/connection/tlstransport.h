@@ -69,6 +69,9 @@ private:
     std::optional<ChainJudgement> m_judgement; // set when OpenSSL found errors in the chain
     std::optional<QSsl::AlertType> m_alertReceived;
     bool m_readPosted = false;
+    bool m_writing = false;
+    QList<std::function<void()>> m_posted;
+    bool m_postedPending = false;
     bool m_receivedData = false;
     bool m_failed = false;
     bool m_peerClosed = false;
