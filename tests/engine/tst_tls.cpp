@@ -39,7 +39,23 @@ MessageWebSocketControl trustingControl()
     return control;
 }
 
-struct TlsEchoServer {
+/** A client with every signal recorded, configured with control (refusals show in connectTo()). */
+struct TlsClient
+{
+    explicit TlsClient(const MessageWebSocketControl &control = trustingControl()) : spies(&ws)
+    {
+        configured = ws.setControl(control);
+    }
+    /** Configured, and connectAsync() accepted the URL. */
+    bool connectTo(const QUrl &url) { return configured && ws.connectAsync(url); }
+
+    MessageWebSocket ws;
+    ClientSpies spies;
+    bool configured = false;
+};
+
+struct TlsEchoServer
+{
     explicit TlsEchoServer(const QSslConfiguration &config)
     {
         server.setTlsConfiguration(config);
@@ -114,16 +130,15 @@ void tst_Tls::trustedChainConnectsAndEchoes()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url(u"/chat"_s)));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    TlsClient client(trustingControl());
+    QVERIFY(client.connectTo(tls.server.url(u"/chat"_s)));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
 
-    const QList<ConnectionState> states = spies.stateList();
-    QCOMPARE(states.mid(0, 4), (QList<ConnectionState>{ConnectionState::Connecting, ConnectionState::TlsHandshaking,
-                                                       ConnectionState::AwaitingUpgrade, ConnectionState::Open}));
-    const MessageWebSocketInformation info = ws.information();
+    const QList<ConnectionState> states = client.spies.stateList();
+    QCOMPARE(states.mid(0, 4),
+             (QList<ConnectionState>{ConnectionState::Connecting, ConnectionState::TlsHandshaking,
+                                     ConnectionState::AwaitingUpgrade, ConnectionState::Open}));
+    const MessageWebSocketInformation info = client.ws.information();
     QVERIFY(info.tls.encrypted);
     QCOMPARE(info.tls.protocol, u"TLSv1.3"_s);
     QVERIFY2(!info.tls.cipher.isEmpty() && info.tls.cipherBits >= 128, qPrintable(info.tls.cipher));
@@ -134,17 +149,18 @@ void tst_Tls::trustedChainConnectsAndEchoes()
     QCOMPARE(info.serverIntermediateCertificates, TestPki::certificates(u"intermediate-ca.pem"_s));
     QVERIFY(info.serverCertificateErrors.isEmpty());
     QCOMPARE(info.serverCertificateErrorSeverity, SocketSslErrorSeverity::None);
-    QCOMPARE(info.tls.presentedPins, (QStringList{TestPki::pin(u"server"_s), TestPki::pin(u"intermediate-ca"_s)}));
+    QCOMPARE(info.tls.presentedPins,
+             (QStringList{TestPki::pin(u"server"_s), TestPki::pin(u"intermediate-ca"_s)}));
     QCOMPARE(info.peerAddress, QHostAddress(QHostAddress::LocalHost));
 
-    QVERIFY(ws.sendTextMessage(u"über TLS"));
-    QTRY_COMPARE_WITH_TIMEOUT(spies.messages.size(), 1, WaitMs);
-    QCOMPARE(spies.message(0).text(), u"über TLS"_s);
+    QVERIFY(client.ws.sendTextMessage(u"über TLS"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.spies.messages.size(), 1, WaitMs);
+    QCOMPARE(client.spies.message(0).text(), u"über TLS"_s);
     QCOMPARE(tls.server.lastRequest().target, QByteArray("/chat"));
-    QVERIFY(ws.close(1000, u"bye"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(spies.closed.size(), 1, WaitMs);
-    QVERIFY(spies.closedArgs().wasClean());
-    QCOMPARE(spies.closedArgs().code(), quint16(1000));
+    QVERIFY(client.ws.close(1000, u"bye"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(client.spies.closed.size(), 1, WaitMs);
+    QVERIFY(client.spies.closedArgs().wasClean());
+    QCOMPARE(client.spies.closedArgs().code(), quint16(1000));
 }
 
 void tst_Tls::wssDefaultsToPort443()
@@ -155,30 +171,28 @@ void tst_Tls::wssDefaultsToPort443()
     if (!server.listen(QHostAddress::LocalHost, 443))
         QSKIP("cannot listen on 127.0.0.1:443 here (not root, or in use)");
     QSignalSpy handshakes(&server, &QSslServer::pendingConnectionAvailable);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(QUrl(u"wss://127.0.0.1/"_s)));
+    TlsClient client(trustingControl());
+    QVERIFY(client.connectTo(QUrl(u"wss://127.0.0.1/"_s)));
     QVERIFY(handshakes.wait(WaitMs));
-    QCOMPARE(ws.information().peerPort, quint16(443));
-    QVERIFY(ws.information().handshake.request.contains("\r\nHost: 127.0.0.1\r\n"));
+    QCOMPARE(client.ws.information().peerPort, quint16(443));
+    QVERIFY(client.ws.information().handshake.request.contains("\r\nHost: 127.0.0.1\r\n"));
 }
 
 void tst_Tls::untrustedRootIsRefused()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws; // the test root is not among the system's CAs
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.connected.size(), 0);
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-    QCOMPARE(spies.error().certificateErrors(), QList<R>{R::IncompleteChain});
-    QCOMPARE(spies.error().status(), WebErrorStatus::CertificateIsInvalid);
-    QVERIFY2(spies.error().message().contains(u"IncompleteChain"), qPrintable(spies.error().message()));
-    QVERIFY(!spies.error().sslErrors().isEmpty());
-    QCOMPARE(ws.state(), ConnectionState::Failed);
+    TlsClient client{MessageWebSocketControl()}; // the test root is not among the system's CAs
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.connected.size(), 0);
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.spies.error().certificateErrors(), QList<R>{R::IncompleteChain});
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::CertificateIsInvalid);
+    QVERIFY2(client.spies.error().message().contains(u"IncompleteChain"),
+             qPrintable(client.spies.error().message()));
+    QVERIFY(!client.spies.error().sslErrors().isEmpty());
+    QCOMPARE(client.ws.state(), ConnectionState::Failed);
     QTest::qWait(50);
     QCOMPARE(tls.server.receivedByteCount(), 0);
     QCOMPARE(tls.server.upgradeCount(), 0);
@@ -201,16 +215,16 @@ void tst_Tls::defaultValidationRefuses_data()
     QTest::newRow("name, not the IP") << u"server"_s << true << u"localhost"_s << QList<R>{} << W::Unknown;
     QTest::newRow("self-signed") << u"self-signed"_s << true << ip << QList<R>{R::Untrusted}
                                  << W::CertificateIsInvalid;
-    QTest::newRow("leaf without its intermediate") << u"server"_s << false << ip << QList<R>{R::IncompleteChain}
-                                                   << W::CertificateIsInvalid;
+    QTest::newRow("leaf without its intermediate")
+        << u"server"_s << false << ip << QList<R>{R::IncompleteChain} << W::CertificateIsInvalid;
     QTest::newRow("unrelated root") << u"other-server"_s << true << ip << QList<R>{R::IncompleteChain}
                                     << W::CertificateIsInvalid;
-    QTest::newRow("client-only usage") << u"wrong-usage"_s << true << ip << QList<R>{R::WrongUsage}
-                                       << W::CertificateIsInvalid;
+    QTest::newRow("client-only usage")
+        << u"wrong-usage"_s << true << ip << QList<R>{R::WrongUsage} << W::CertificateIsInvalid;
     // not-a-ca lacks keyCertSign too: OpenSSL reports its use as an issuer three ways
-    QTest::newRow("issued by a non-CA") << u"signed-by-leaf"_s << true << ip
-                                        << QList<R>{R::BasicConstraintsError, R::WrongUsage, R::OtherErrors}
-                                        << W::CertificateContainsErrors;
+    QTest::newRow("issued by a non-CA")
+        << u"signed-by-leaf"_s << true << ip
+        << QList<R>{R::BasicConstraintsError, R::WrongUsage, R::OtherErrors} << W::CertificateContainsErrors;
 }
 
 void tst_Tls::defaultValidationRefuses()
@@ -222,23 +236,22 @@ void tst_Tls::defaultValidationRefuses()
     QFETCH(WebErrorStatus, status);
     TlsEchoServer tls(TestPki::serverConfiguration(leaf, withIntermediate));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url(u"/"_s, host)));
+    TlsClient client(trustingControl());
+    QVERIFY(client.connectTo(tls.server.url(u"/"_s, host)));
     if (results.isEmpty()) { // the control row: the certificate names localhost too
-        QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+        QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
         return;
     }
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.connected.size(), 0);
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-    QCOMPARE(spies.error().certificateErrors(), results);
-    QCOMPARE(spies.error().status(), status);
-    QCOMPARE(ws.information().serverCertificateErrors, results);
-    QCOMPARE(ws.information().serverCertificateErrorSeverity, ChainValidation::severityOf(results));
-    QCOMPARE(ws.information().serverCertificate.value_or(QSslCertificate()), TestPki::certificate(leaf + u".pem"));
-    QVERIFY(!ws.information().tls.encrypted);
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.connected.size(), 0);
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.spies.error().certificateErrors(), results);
+    QCOMPARE(client.spies.error().status(), status);
+    QCOMPARE(client.ws.information().serverCertificateErrors, results);
+    QCOMPARE(client.ws.information().serverCertificateErrorSeverity, ChainValidation::severityOf(results));
+    QCOMPARE(client.ws.information().serverCertificate.value_or(QSslCertificate()),
+             TestPki::certificate(leaf + u".pem"));
+    QVERIFY(!client.ws.information().tls.encrypted);
     QTest::qWait(50);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
@@ -265,18 +278,16 @@ void tst_Tls::eachIgnorableErrorAlone()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.ignorableServerCertificateErrors = {result};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
-    const MessageWebSocketInformation info = ws.information();
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+    const MessageWebSocketInformation info = client.ws.information();
     QCOMPARE(info.serverCertificateErrors, QList<R>{result});
     QCOMPARE(info.serverCertificateErrorSeverity, SocketSslErrorSeverity::Ignorable);
     QVERIFY(info.tls.defaultValidationPassed); // with the ignorable errors applied
     QVERIFY(!info.sslErrors.isEmpty());
-    QVERIFY(ws.sendTextMessage(u"ok"));
-    QTRY_COMPARE_WITH_TIMEOUT(spies.messages.size(), 1, WaitMs);
+    QVERIFY(client.ws.sendTextMessage(u"ok"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.spies.messages.size(), 1, WaitMs);
 }
 
 void tst_Tls::ignoringAnotherErrorDoesNotHelp()
@@ -284,15 +295,14 @@ void tst_Tls::ignoringAnotherErrorDoesNotHelp()
     TlsEchoServer tls(TestPki::serverConfiguration(u"expired"_s));
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
-    control.ignorableServerCertificateErrors = {R::Untrusted, R::InvalidName, R::IncompleteChain, R::WrongUsage,
+    control.ignorableServerCertificateErrors = {R::Untrusted,         R::InvalidName,
+                                                R::IncompleteChain,   R::WrongUsage,
                                                 R::RevocationFailure, R::RevocationInformationMissing};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-    QCOMPARE(spies.error().status(), WebErrorStatus::CertificateExpired);
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::CertificateExpired);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -304,32 +314,28 @@ void tst_Tls::twoErrorsNeedBothIgnored()
     MessageWebSocketControl control;
     control.ignorableServerCertificateErrors = {R::Expired};
     {
-        MessageWebSocket ws;
-        QVERIFY(ws.setControl(control));
-        ClientSpies spies(&ws);
-        QVERIFY(ws.connectAsync(tls.server.url()));
-        QVERIFY(waitEnded(spies));
-        QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-        QCOMPARE(spies.error().certificateErrors(), (QList<R>{R::IncompleteChain, R::Expired}));
-        QVERIFY2(spies.error().message().contains(u"IncompleteChain")
-                         && !spies.error().message().contains(u"Expired ("),
-                 qPrintable(spies.error().message())); // names only what was refused
-        QCOMPARE(spies.error().status(), WebErrorStatus::CertificateIsInvalid);
+        TlsClient client(control);
+        QVERIFY(client.connectTo(tls.server.url()));
+        QVERIFY(waitEnded(client.spies));
+        QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+        QCOMPARE(client.spies.error().certificateErrors(), (QList<R>{R::IncompleteChain, R::Expired}));
+        QVERIFY2(client.spies.error().message().contains(u"IncompleteChain") &&
+                     !client.spies.error().message().contains(u"Expired ("),
+                 qPrintable(client.spies.error().message())); // names only what was refused
+        QCOMPARE(client.spies.error().status(), WebErrorStatus::CertificateIsInvalid);
     }
     control.ignorableServerCertificateErrors = {R::Expired, R::IncompleteChain};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
-    QCOMPARE(ws.information().serverCertificateErrors, (QList<R>{R::IncompleteChain, R::Expired}));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+    QCOMPARE(client.ws.information().serverCertificateErrors, (QList<R>{R::IncompleteChain, R::Expired}));
 }
 
 void tst_Tls::neverIgnorableValuesAreRefused_data()
 {
     QTest::addColumn<ChainValidationResult>("result");
-    for (R r : {R::Revoked, R::InvalidSignature, R::InvalidCertificateAuthorityPolicy, R::BasicConstraintsError,
-                R::UnknownCriticalExtension, R::OtherErrors, R::Success})
+    for (R r : {R::Revoked, R::InvalidSignature, R::InvalidCertificateAuthorityPolicy,
+                R::BasicConstraintsError, R::UnknownCriticalExtension, R::OtherErrors, R::Success})
         QTest::newRow(qPrintable(ChainValidation::name(r))) << r;
 }
 
@@ -341,7 +347,8 @@ void tst_Tls::neverIgnorableValuesAreRefused()
     control.ignorableServerCertificateErrors = {R::Untrusted, result};
     QVERIFY(!ws.setControl(control));
     QCOMPARE(ws.lastError().detail(), ErrorDetail::InvalidArgument);
-    QVERIFY2(ws.lastError().message().contains(ChainValidation::name(result)), qPrintable(ws.lastError().message()));
+    QVERIFY2(ws.lastError().message().contains(ChainValidation::name(result)),
+             qPrintable(ws.lastError().message()));
     QVERIFY(ws.control().ignorableServerCertificateErrors.isEmpty()); // nothing of it was taken
 }
 
@@ -355,13 +362,11 @@ void tst_Tls::fatalChainFailsWhateverIsIgnored()
         if (ChainValidation::isIgnorable(r))
             control.ignorableServerCertificateErrors.append(r);
     }
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-    QCOMPARE(ws.information().serverCertificateErrorSeverity, SocketSslErrorSeverity::Fatal);
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.ws.information().serverCertificateErrorSeverity, SocketSslErrorSeverity::Fatal);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -371,14 +376,12 @@ void tst_Tls::customValidationSeesTheChainBeforeTheUpgrade()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
+    TlsClient client(trustingControl());
     int calls = 0;
     qint64 bytesAtServerDuringHandler = -1;
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         ++calls;
-        QCOMPARE(ws.state(), ConnectionState::AwaitingServerValidation);
+        QCOMPARE(client.ws.state(), ConnectionState::AwaitingServerValidation);
         QCOMPARE(args->serverCertificate(), TestPki::certificate(u"server.pem"_s));
         QCOMPARE(args->serverIntermediateCertificates(), TestPki::certificates(u"intermediate-ca.pem"_s));
         QVERIFY(args->serverCertificateErrors().isEmpty());
@@ -386,30 +389,30 @@ void tst_Tls::customValidationSeesTheChainBeforeTheUpgrade()
         QVERIFY(args->isDefaultValidationPassed());
         QCOMPARE(args->tls().protocol, u"TLSv1.3"_s);
         // Information is filled before the signal
-        QCOMPARE(ws.information().serverCertificate.value_or(QSslCertificate()), args->serverCertificate());
+        QCOMPARE(client.ws.information().serverCertificate.value_or(QSslCertificate()),
+                 args->serverCertificate());
         QTest::qWait(100); // the server gets every chance to receive something
         bytesAtServerDuringHandler = tls.server.receivedByteCount();
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
     QCOMPARE(calls, 1);
     QCOMPARE(bytesAtServerDuringHandler, 0);
-    QVERIFY(spies.stateList().contains(ConnectionState::AwaitingServerValidation));
+    QVERIFY(client.spies.stateList().contains(ConnectionState::AwaitingServerValidation));
 }
 
 void tst_Tls::customValidationRejects()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [](Args *args) { args->reject(); });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::ServerValidationRejected);
-    QCOMPARE(spies.error().status(), WebErrorStatus::CertificateIsInvalid);
-    QCOMPARE(ws.state(), ConnectionState::Failed);
+    TlsClient client(trustingControl());
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this,
+            [](Args *args) { args->reject(); });
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ServerValidationRejected);
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::CertificateIsInvalid);
+    QCOMPARE(client.ws.state(), ConnectionState::Failed);
     QTest::qWait(100);
     QCOMPARE(tls.server.receivedByteCount(), 0);
     QCOMPARE(tls.server.tlsHandshakeCount(), 1); // TLS was up; the upgrade never came
@@ -419,11 +422,9 @@ void tst_Tls::deferredAccept()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
+    TlsClient client(trustingControl());
     qint64 bytesBeforeCompletion = -1;
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         Deferral deferral = args->getDeferral();
         QTimer::singleShot(200, this, [&, deferral]() mutable {
             bytesBeforeCompletion = tls.server.receivedByteCount();
@@ -431,10 +432,10 @@ void tst_Tls::deferredAccept()
             QVERIFY(deferral.isCompleted());
         });
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
+    QVERIFY(client.connectTo(tls.server.url()));
     QTest::qWait(100);
-    QCOMPARE(ws.state(), ConnectionState::AwaitingServerValidation);
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    QCOMPARE(client.ws.state(), ConnectionState::AwaitingServerValidation);
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
     QCOMPARE(bytesBeforeCompletion, 0);
 }
 
@@ -442,10 +443,8 @@ void tst_Tls::deferredReject()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    TlsClient client(trustingControl());
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         QPointer<Args> guarded(args);
         Deferral deferral = args->getDeferral();
         QTimer::singleShot(100, this, [guarded, deferral]() mutable {
@@ -454,9 +453,9 @@ void tst_Tls::deferredReject()
             deferral.complete();
         });
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::ServerValidationRejected);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ServerValidationRejected);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -464,21 +463,19 @@ void tst_Tls::deferralFromAnotherThread()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
+    TlsClient client(trustingControl());
     std::thread worker;
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         worker = std::thread([deferral = args->getDeferral()]() mutable {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
             deferral.complete();
         });
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    const bool connected = waitConnected(spies);
+    QVERIFY(client.connectTo(tls.server.url()));
+    const bool connected = waitConnected(client.spies);
     if (worker.joinable())
         worker.join();
-    QVERIFY2(connected, qPrintable(spies.errorText()));
+    QVERIFY2(connected, qPrintable(client.spies.errorText()));
 }
 
 void tst_Tls::deferralTimeoutFailsClosed()
@@ -487,44 +484,40 @@ void tst_Tls::deferralTimeoutFailsClosed()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.timeouts.validation = std::chrono::milliseconds(300);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
+    TlsClient client(control);
     Deferral kept; // held and never completed
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this,
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this,
             [&](Args *args) { kept = args->getDeferral(); });
     QElapsedTimer timer;
     timer.start();
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::ServerValidationTimeout);
-    QCOMPARE(spies.error().status(), WebErrorStatus::Timeout);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ServerValidationTimeout);
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::Timeout);
     QVERIFY(timer.elapsed() >= 290);
     QCOMPARE(tls.server.receivedByteCount(), 0);
     kept.complete(); // too late: nothing happens, nothing crashes
     QTest::qWait(20);
-    QCOMPARE(spies.errors.size(), 1);
-    QCOMPARE(spies.connected.size(), 0);
+    QCOMPARE(client.spies.errors.size(), 1);
+    QCOMPARE(client.spies.connected.size(), 0);
 
     control.timeouts.validation = std::chrono::milliseconds(0);
-    QVERIFY(!ws.setControl(control)); // every wait is bounded
-    QCOMPARE(ws.lastError().detail(), ErrorDetail::InvalidArgument);
+    QVERIFY(!client.ws.setControl(control)); // every wait is bounded
+    QCOMPARE(client.ws.lastError().detail(), ErrorDetail::InvalidArgument);
 }
 
 void tst_Tls::droppedDeferralFailsClosed()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [](Args *args) {
+    TlsClient client(trustingControl());
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [](Args *args) {
         Deferral taken = args->getDeferral();
         Q_UNUSED(taken); // and dropped at the end of the handler
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::ServerValidationAbandoned);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ServerValidationAbandoned);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -534,35 +527,32 @@ void tst_Tls::overrideNeedsOptInAndAnExplicitAccept()
     QVERIFY(tls.listening);
     // without the opt-in the handler never sees a chain default validation refused (as Windows)
     {
-        MessageWebSocket ws;
-        ClientSpies spies(&ws);
+        TlsClient client{MessageWebSocketControl()};
         int calls = 0;
-        connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+        connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
             ++calls;
             args->acceptDespiteErrors();
         });
-        QVERIFY(ws.connectAsync(tls.server.url()));
-        QVERIFY(waitEnded(spies));
+        QVERIFY(client.connectTo(tls.server.url()));
+        QVERIFY(waitEnded(client.spies));
         QCOMPARE(calls, 0);
-        QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
+        QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
     }
     MessageWebSocketControl control;
     control.allowCustomValidationOverride = true;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
+    TlsClient client(control);
     bool sawFailure = true;
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         sawFailure = !args->isDefaultValidationPassed();
         QCOMPARE(args->serverCertificateErrors(), QList<R>{R::Untrusted});
         QCOMPARE(args->tls().presentedPins, QStringList{TestPki::pin(u"self-signed"_s)});
         args->acceptDespiteErrors(); // the workbench's "trust this certificate"
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
     QVERIFY(sawFailure);
-    QVERIFY(!ws.information().tls.defaultValidationPassed);
-    QVERIFY(ws.information().tls.acceptedByOverride);
+    QVERIFY(!client.ws.information().tls.defaultValidationPassed);
+    QVERIFY(client.ws.information().tls.acceptedByOverride);
 }
 
 void tst_Tls::overrideWithoutAcceptStaysRejected()
@@ -571,17 +561,15 @@ void tst_Tls::overrideWithoutAcceptStaysRejected()
     QVERIFY(tls.listening);
     MessageWebSocketControl control;
     control.allowCustomValidationOverride = true;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
+    TlsClient client(control);
     int calls = 0;
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *) { ++calls; });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *) { ++calls; });
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
     QCOMPARE(calls, 1);
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-    QCOMPARE(spies.error().status(), WebErrorStatus::CertificateIsInvalid);
-    QCOMPARE(spies.error().certificateErrors(), QList<R>{R::Untrusted});
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::CertificateIsInvalid);
+    QCOMPARE(client.spies.error().certificateErrors(), QList<R>{R::Untrusted});
     QTest::qWait(50);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
@@ -592,18 +580,16 @@ void tst_Tls::overrideNeverForFatalErrors()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.allowCustomValidationOverride = true;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
+    TlsClient client(control);
     int calls = 0;
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         ++calls;
         args->acceptDespiteErrors();
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
     QCOMPARE(calls, 0);
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -611,19 +597,17 @@ void tst_Tls::handlerMayAbortInside()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    connect(&ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
+    TlsClient client(trustingControl());
+    connect(&client.ws, &MessageWebSocket::serverCustomValidationRequested, this, [&](Args *args) {
         Deferral deferral = args->getDeferral();
-        ws.abort();
+        client.ws.abort();
         deferral.complete(); // after the end: ignored
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::OperationCanceled);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::OperationCanceled);
     QTest::qWait(50);
-    QCOMPARE(spies.errors.size(), 1);
+    QCOMPARE(client.spies.errors.size(), 1);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -635,12 +619,10 @@ void tst_Tls::pinnedLeafPasses()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.pinnedPublicKeys = {TestPki::pin(u"other-server"_s), TestPki::pin(u"server"_s)};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
-    QCOMPARE(ws.information().tls.matchedPin, TestPki::pin(u"server"_s));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+    QCOMPARE(client.ws.information().tls.matchedPin, TestPki::pin(u"server"_s));
 }
 
 void tst_Tls::pinnedIntermediatePassesOnATrustedChain()
@@ -649,12 +631,10 @@ void tst_Tls::pinnedIntermediatePassesOnATrustedChain()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.pinnedPublicKeys = {TestPki::pin(u"intermediate-ca"_s)};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
-    QCOMPARE(ws.information().tls.matchedPin, TestPki::pin(u"intermediate-ca"_s));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+    QCOMPARE(client.ws.information().tls.matchedPin, TestPki::pin(u"intermediate-ca"_s));
 }
 
 void tst_Tls::pinnedSelfSignedLeafPassesUntrusted()
@@ -663,13 +643,11 @@ void tst_Tls::pinnedSelfSignedLeafPassesUntrusted()
     QVERIFY(tls.listening);
     MessageWebSocketControl control; // no CA, nothing ignored: the pin alone vouches for the key
     control.pinnedPublicKeys = {TestPki::pin(u"self-signed"_s)};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
-    QCOMPARE(ws.information().serverCertificateErrors, QList<R>{R::Untrusted});
-    QVERIFY(ws.information().tls.defaultValidationPassed);
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+    QCOMPARE(client.ws.information().serverCertificateErrors, QList<R>{R::Untrusted});
+    QVERIFY(client.ws.information().tls.defaultValidationPassed);
 }
 
 void tst_Tls::pinGivenChainTrustedNoKeyMatches()
@@ -678,16 +656,15 @@ void tst_Tls::pinGivenChainTrustedNoKeyMatches()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.pinnedPublicKeys = {TestPki::pin(u"other-server"_s), TestPki::pin(u"root-ca"_s)};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::PinMismatch);
-    QCOMPARE(spies.error().status(), WebErrorStatus::CertificateIsInvalid);
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::PinMismatch);
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::CertificateIsInvalid);
     // the message shows what was presented, so the right pin can be taken from it
-    QVERIFY2(spies.error().message().contains(TestPki::pin(u"server"_s)), qPrintable(spies.error().message()));
-    QVERIFY(ws.information().tls.matchedPin.isEmpty());
+    QVERIFY2(client.spies.error().message().contains(TestPki::pin(u"server"_s)),
+             qPrintable(client.spies.error().message()));
+    QVERIFY(client.ws.information().tls.matchedPin.isEmpty());
     QTest::qWait(50);
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
@@ -699,13 +676,12 @@ void tst_Tls::pinOfAnIntermediateCannotRescueAnUntrustedChain()
     MessageWebSocketControl control; // the root is not trusted
     control.ignorableServerCertificateErrors = {R::IncompleteChain};
     control.pinnedPublicKeys = {TestPki::pin(u"intermediate-ca"_s)};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::PinMismatch);
-    QVERIFY2(spies.error().message().contains(u"only the leaf"), qPrintable(spies.error().message()));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::PinMismatch);
+    QVERIFY2(client.spies.error().message().contains(u"only the leaf"),
+             qPrintable(client.spies.error().message()));
     QCOMPARE(tls.server.receivedByteCount(), 0);
 }
 
@@ -715,13 +691,11 @@ void tst_Tls::pinDoesNotWaiveAWrongName()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.pinnedPublicKeys = {TestPki::pin(u"wrong-host"_s)};
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::CertificateRejected);
-    QCOMPARE(spies.error().certificateErrors(), QList<R>{R::InvalidName});
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::CertificateRejected);
+    QCOMPARE(client.spies.error().certificateErrors(), QList<R>{R::InvalidName});
 }
 
 void tst_Tls::invalidPinsAreRefused()
@@ -742,18 +716,17 @@ void tst_Tls::mutualTlsWithPem()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     WebSocketError error;
-    const auto client = ClientCertificate::load(TestPki::path(u"client.pem"_s), TestPki::path(u"client.key"_s), {},
-                                                &error);
-    QVERIFY2(client, qPrintable(error.toString()));
-    control.clientCertificate = *client;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText() + tls.server.tlsErrors().join(u'\n')));
+    const auto certificate =
+        ClientCertificate::load(TestPki::path(u"client.pem"_s), TestPki::path(u"client.key"_s), {}, &error);
+    QVERIFY2(certificate, qPrintable(error.toString()));
+    control.clientCertificate = *certificate;
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies),
+             qPrintable(client.spies.errorText() + tls.server.tlsErrors().join(u'\n')));
     QCOMPARE(tls.server.clientCertificates(), QList<QSslCertificate>{TestPki::certificate(u"client.pem"_s)});
-    QVERIFY(ws.sendTextMessage(u"mutual"));
-    QTRY_COMPARE_WITH_TIMEOUT(spies.messages.size(), 1, WaitMs);
+    QVERIFY(client.ws.sendTextMessage(u"mutual"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.spies.messages.size(), 1, WaitMs);
 }
 
 void tst_Tls::mutualTlsWithPkcs12()
@@ -762,14 +735,14 @@ void tst_Tls::mutualTlsWithPkcs12()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     WebSocketError error;
-    const auto client = ClientCertificate::load(TestPki::path(u"client.p12"_s), {}, "wsw-secret", &error);
-    QVERIFY2(client, qPrintable(error.toString()));
-    control.clientCertificate = *client;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText() + tls.server.tlsErrors().join(u'\n')));
+    const auto certificate =
+        ClientCertificate::load(TestPki::path(u"client.p12"_s), {}, "wsw-secret", &error);
+    QVERIFY2(certificate, qPrintable(error.toString()));
+    control.clientCertificate = *certificate;
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies),
+             qPrintable(client.spies.errorText() + tls.server.tlsErrors().join(u'\n')));
     QCOMPARE(tls.server.clientCertificates(), QList<QSslCertificate>{TestPki::certificate(u"client.pem"_s)});
 }
 
@@ -778,30 +751,29 @@ void tst_Tls::mutualTlsMissingCertificate()
     // OpenSSL's own server says why: TLS 1.3 alert certificate_required (after our handshake)
     {
         OpensslServer openssl(QStringLiteral(WSW_OPENSSL_PROGRAM));
-        QVERIFY(openssl.start({u"-cert"_s, TestPki::path(u"server.pem"_s), u"-key"_s, TestPki::path(u"server.key"_s),
-                               u"-cert_chain"_s, TestPki::path(u"intermediate-ca.pem"_s), u"-Verify"_s, u"1"_s,
-                               u"-verify_return_error"_s, u"-CAfile"_s, TestPki::path(u"client-ca-bundle.pem"_s), u"-naccept"_s, u"1"_s}));
-        MessageWebSocket ws;
-        QVERIFY(ws.setControl(trustingControl()));
-        ClientSpies spies(&ws);
-        QVERIFY(ws.connectAsync(QUrl(u"wss://127.0.0.1:"_s + QString::number(openssl.port()) + u'/')));
-        QVERIFY(waitEnded(spies));
-        QCOMPARE(spies.connected.size(), 0);
-        QCOMPARE(spies.error().detail(), ErrorDetail::ClientCertificateRequired);
-        QVERIFY2(spies.error().message().contains(u"certificate required"), qPrintable(spies.error().message()));
+        QVERIFY(openssl.start({u"-cert"_s, TestPki::path(u"server.pem"_s), u"-key"_s,
+                               TestPki::path(u"server.key"_s), u"-cert_chain"_s,
+                               TestPki::path(u"intermediate-ca.pem"_s), u"-Verify"_s, u"1"_s,
+                               u"-verify_return_error"_s, u"-CAfile"_s,
+                               TestPki::path(u"client-ca-bundle.pem"_s), u"-naccept"_s, u"1"_s}));
+        TlsClient client(trustingControl());
+        QVERIFY(client.connectTo(QUrl(u"wss://127.0.0.1:"_s + QString::number(openssl.port()) + u'/')));
+        QVERIFY(waitEnded(client.spies));
+        QCOMPARE(client.spies.connected.size(), 0);
+        QCOMPARE(client.spies.error().detail(), ErrorDetail::ClientCertificateRequired);
+        QVERIFY2(client.spies.error().message().contains(u"certificate required"),
+                 qPrintable(client.spies.error().message()));
     }
     // Qt's QSslServer hangs up without an alert: the error says what it probably means
     TlsEchoServer tls(TestPki::mutualTlsServerConfiguration());
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.connected.size(), 0);
-    QCOMPARE(spies.error().detail(), ErrorDetail::ConnectionAborted);
-    QVERIFY2(spies.error().message().contains(u"may require a client certificate"),
-             qPrintable(spies.error().message()));
+    TlsClient client(trustingControl());
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.connected.size(), 0);
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ConnectionAborted);
+    QVERIFY2(client.spies.error().message().contains(u"may require a client certificate"),
+             qPrintable(client.spies.error().message()));
     QCOMPARE(tls.server.upgradeCount(), 0);
 }
 
@@ -815,27 +787,25 @@ void tst_Tls::mutualTlsUnknownCertificate()
     control.clientCertificate = unknown;
     {
         OpensslServer openssl(QStringLiteral(WSW_OPENSSL_PROGRAM));
-        QVERIFY(openssl.start({u"-cert"_s, TestPki::path(u"server.pem"_s), u"-key"_s, TestPki::path(u"server.key"_s),
-                               u"-cert_chain"_s, TestPki::path(u"intermediate-ca.pem"_s), u"-Verify"_s, u"1"_s,
-                               u"-verify_return_error"_s, u"-CAfile"_s, TestPki::path(u"client-ca-bundle.pem"_s), u"-naccept"_s, u"1"_s}));
-        MessageWebSocket ws;
-        QVERIFY(ws.setControl(control));
-        ClientSpies spies(&ws);
-        QVERIFY(ws.connectAsync(QUrl(u"wss://127.0.0.1:"_s + QString::number(openssl.port()) + u'/')));
-        const bool ended = waitEnded(spies);
-        QVERIFY2(ended, qPrintable(QVariant::fromValue(ws.state()).toString() + openssl.output()));
-        QCOMPARE(spies.error().detail(), ErrorDetail::ClientCertificateRejected);
+        QVERIFY(openssl.start({u"-cert"_s, TestPki::path(u"server.pem"_s), u"-key"_s,
+                               TestPki::path(u"server.key"_s), u"-cert_chain"_s,
+                               TestPki::path(u"intermediate-ca.pem"_s), u"-Verify"_s, u"1"_s,
+                               u"-verify_return_error"_s, u"-CAfile"_s,
+                               TestPki::path(u"client-ca-bundle.pem"_s), u"-naccept"_s, u"1"_s}));
+        TlsClient client(control);
+        QVERIFY(client.connectTo(QUrl(u"wss://127.0.0.1:"_s + QString::number(openssl.port()) + u'/')));
+        const bool ended = waitEnded(client.spies);
+        QVERIFY2(ended, qPrintable(QVariant::fromValue(client.ws.state()).toString() + openssl.output()));
+        QCOMPARE(client.spies.error().detail(), ErrorDetail::ClientCertificateRejected);
     }
     TlsEchoServer tls(TestPki::mutualTlsServerConfiguration());
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::ConnectionAborted);
-    QVERIFY2(spies.error().message().contains(u"may have refused the client certificate"),
-             qPrintable(spies.error().message()));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ConnectionAborted);
+    QVERIFY2(client.spies.error().message().contains(u"may have refused the client certificate"),
+             qPrintable(client.spies.error().message()));
     QCOMPARE(tls.server.upgradeCount(), 0);
 
     // and a key that does not belong to the certificate is refused before any connection
@@ -853,36 +823,34 @@ void tst_Tls::bigMessagesOverTls()
     QVERIFY(tls.listening);
     MessageWebSocketControl control = trustingControl();
     control.messageType = SocketMessageType::Binary;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
     const QList<qsizetype> sizes{0, 125, 126, 65535, 65536, 1 << 20, 16 << 20};
     for (qsizetype size : sizes)
-        QVERIFY(ws.sendMessage(patternBytes(size)));
-    QTRY_COMPARE_WITH_TIMEOUT(spies.messages.size(), sizes.size(), 30000);
+        QVERIFY(client.ws.sendMessage(patternBytes(size)));
+    QTRY_COMPARE_WITH_TIMEOUT(client.spies.messages.size(), sizes.size(), 30000);
     for (qsizetype i = 0; i < sizes.size(); ++i)
-        QVERIFY2(spies.message(i).data() == patternBytes(sizes[i]), qPrintable(QString::number(sizes[i])));
-    QTRY_COMPARE_WITH_TIMEOUT(ws.bufferedAmount(), 0, WaitMs);
+        QVERIFY2(client.spies.message(i).data() == patternBytes(sizes[i]),
+                 qPrintable(QString::number(sizes[i])));
+    QTRY_COMPARE_WITH_TIMEOUT(client.ws.bufferedAmount(), 0, WaitMs);
 }
 
 void tst_Tls::manySmallMessagesOverTls()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"server"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    TlsClient client(trustingControl());
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
     constexpr int Count = 20000;
     for (int i = 0; i < Count; ++i)
-        QVERIFY(ws.sendTextMessage(QString::number(i)));
-    QTRY_COMPARE_WITH_TIMEOUT(spies.messages.size(), Count, 30000);
+        QVERIFY(client.ws.sendTextMessage(QString::number(i)));
+    QTRY_COMPARE_WITH_TIMEOUT(client.spies.messages.size(), Count, 30000);
     for (int i = 0; i < Count; ++i) {
-        if (spies.message(i).text() != QString::number(i))
-            QFAIL(qPrintable(u"message " + QString::number(i) + u" out of order: " + spies.message(i).text()));
+        if (client.spies.message(i).text() != QString::number(i))
+            QFAIL(qPrintable(u"message " + QString::number(i) + u" out of order: " +
+                             client.spies.message(i).text()));
     }
 }
 
@@ -893,25 +861,23 @@ void tst_Tls::bytesWrittenAndBufferedAmountOverTls()
     MessageWebSocketControl control = trustingControl();
     control.compression.enabled = false; // frame bytes are then exactly computable
     control.messageType = SocketMessageType::Binary;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
+    TlsClient client(control);
     qint64 written = 0;
-    connect(&ws, &MessageWebSocket::bytesWritten, this, [&](qint64 n) {
+    connect(&client.ws, &MessageWebSocket::bytesWritten, this, [&](qint64 n) {
         QVERIFY(n > 0);
         written += n;
     });
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
     qint64 expected = 0;
     for (qsizetype size : {qsizetype(10), qsizetype(200), qsizetype(70000), qsizetype(3 << 20)}) {
-        QVERIFY(ws.sendMessage(patternBytes(size)));
+        QVERIFY(client.ws.sendMessage(patternBytes(size)));
         expected += 2 + (size > 125 ? (size > 65535 ? 8 : 2) : 0) + 4 + size; // header + mask + payload
     }
     QTRY_COMPARE_WITH_TIMEOUT(written, expected, 10000);
-    QCOMPARE(ws.bufferedAmount(), 0);
-    QCOMPARE(qint64(ws.information().counters.wireBytesSent),
-             expected + qint64(ws.information().handshake.request.size()));
+    QCOMPARE(client.ws.bufferedAmount(), 0);
+    QCOMPARE(qint64(client.ws.information().counters.wireBytesSent),
+             expected + qint64(client.ws.information().handshake.request.size()));
 }
 
 void tst_Tls::peerThatStopsReading()
@@ -945,19 +911,17 @@ void tst_Tls::peerThatStopsReading()
     control.compression.enabled = false;
     control.messageType = SocketMessageType::Binary;
     control.maxBufferedAmountBytes = 4 << 20;
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(QUrl(u"wss://127.0.0.1:"_s + QString::number(server.serverPort()) + u'/')));
-    QVERIFY2(waitConnected(spies), qPrintable(spies.errorText()));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(QUrl(u"wss://127.0.0.1:"_s + QString::number(server.serverPort()) + u'/')));
+    QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
 
     const QByteArray chunk = patternBytes(64 * 1024);
     int sent = 0;
     bool refused = false;
     for (int round = 0; round < 400 && !refused; ++round) {
         for (int i = 0; i < 16; ++i) {
-            if (!ws.sendMessage(chunk)) {
-                QCOMPARE(ws.lastError().detail(), ErrorDetail::SendBufferFull);
+            if (!client.ws.sendMessage(chunk)) {
+                QCOMPARE(client.ws.lastError().detail(), ErrorDetail::SendBufferFull);
                 refused = true;
                 break;
             }
@@ -966,8 +930,8 @@ void tst_Tls::peerThatStopsReading()
         QTest::qWait(5);
     }
     QVERIFY2(refused, "the queue never filled: the server kept reading");
-    QVERIFY(quint64(ws.bufferedAmount()) >= control.maxBufferedAmountBytes);
-    QVERIFY(quint64(ws.bufferedAmount()) < control.maxBufferedAmountBytes + 2 * quint64(chunk.size()));
+    QVERIFY(quint64(client.ws.bufferedAmount()) >= control.maxBufferedAmountBytes);
+    QVERIFY(quint64(client.ws.bufferedAmount()) < control.maxBufferedAmountBytes + 2 * quint64(chunk.size()));
 
     // the server reads again: every frame arrives intact
     QByteArray frames;
@@ -983,7 +947,7 @@ void tst_Tls::peerThatStopsReading()
     QCOMPARE(parsed.size(), sent);
     for (const ParsedFrame &frame : parsed)
         QVERIFY(frame.payload == chunk);
-    QTRY_COMPARE_WITH_TIMEOUT(ws.bufferedAmount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client.ws.bufferedAmount(), 0, WaitMs);
 }
 
 // --- bounded waits and failures ------------------------------------------------------------
@@ -994,14 +958,12 @@ void tst_Tls::connectTimeoutCoversTheTlsHandshake()
     QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
     MessageWebSocketControl control;
     control.timeouts.connect = std::chrono::milliseconds(300);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(control));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(QUrl(u"wss://127.0.0.1:"_s + QString::number(silent.serverPort()) + u'/')));
-    QVERIFY(waitEnded(spies, 3000));
-    QCOMPARE(spies.error().detail(), ErrorDetail::ConnectTimeout);
-    QVERIFY2(spies.error().message().contains(u"TLS"), qPrintable(spies.error().message()));
-    QVERIFY(spies.stateList().contains(ConnectionState::TlsHandshaking));
+    TlsClient client(control);
+    QVERIFY(client.connectTo(QUrl(u"wss://127.0.0.1:"_s + QString::number(silent.serverPort()) + u'/')));
+    QVERIFY(waitEnded(client.spies, 3000));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::ConnectTimeout);
+    QVERIFY2(client.spies.error().message().contains(u"TLS"), qPrintable(client.spies.error().message()));
+    QVERIFY(client.spies.stateList().contains(ConnectionState::TlsHandshaking));
 }
 
 void tst_Tls::notTlsIsAHandshakeFailure()
@@ -1013,26 +975,24 @@ void tst_Tls::notTlsIsAHandshakeFailure()
         socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         socket->disconnectFromHost();
     });
-    MessageWebSocket ws;
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(QUrl(u"wss://127.0.0.1:"_s + QString::number(plain.serverPort()) + u'/')));
-    QVERIFY(waitEnded(spies));
-    QCOMPARE(spies.error().detail(), ErrorDetail::TlsHandshakeFailed);
-    QCOMPARE(spies.error().status(), WebErrorStatus::CannotConnect);
-    QVERIFY2(spies.error().message().contains(u"wrong version number"), qPrintable(spies.error().message()));
+    TlsClient client{MessageWebSocketControl()};
+    QVERIFY(client.connectTo(QUrl(u"wss://127.0.0.1:"_s + QString::number(plain.serverPort()) + u'/')));
+    QVERIFY(waitEnded(client.spies));
+    QCOMPARE(client.spies.error().detail(), ErrorDetail::TlsHandshakeFailed);
+    QCOMPARE(client.spies.error().status(), WebErrorStatus::CannotConnect);
+    QVERIFY2(client.spies.error().message().contains(u"wrong version number"),
+             qPrintable(client.spies.error().message()));
 }
 
 void tst_Tls::informationIsKeptAfterAFailure()
 {
     TlsEchoServer tls(TestPki::serverConfiguration(u"wrong-host"_s));
     QVERIFY(tls.listening);
-    MessageWebSocket ws;
-    QVERIFY(ws.setControl(trustingControl()));
-    ClientSpies spies(&ws);
-    QVERIFY(ws.connectAsync(tls.server.url()));
-    QVERIFY(waitEnded(spies));
+    TlsClient client(trustingControl());
+    QVERIFY(client.connectTo(tls.server.url()));
+    QVERIFY(waitEnded(client.spies));
     QTest::qWait(50);
-    const MessageWebSocketInformation info = ws.information();
+    const MessageWebSocketInformation info = client.ws.information();
     QCOMPARE(info.serverCertificate.value_or(QSslCertificate()), TestPki::certificate(u"wrong-host.pem"_s));
     QCOMPARE(info.serverIntermediateCertificates, TestPki::certificates(u"intermediate-ca.pem"_s));
     QCOMPARE(info.serverCertificateErrors, QList<R>{R::InvalidName});
