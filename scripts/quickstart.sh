@@ -72,6 +72,18 @@ if ((${#missing[@]})); then
     fi
 fi
 
+# The TLS tests connect to wss://localhost (name checks, SNI). Every Debian system has the name
+# in /etc/hosts, but a bare debootstrap tree has no /etc/hosts at all: then Debian's default
+# entries are added, nothing else is touched.
+if [[ $mode == test ]] && ! getent hosts localhost >/dev/null; then
+    if [[ $EUID -ne 0 ]]; then
+        say "the name localhost does not resolve (no entry in /etc/hosts) and fixing it needs root"
+        exit 1
+    fi
+    printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >>/etc/hosts
+    say "localhost did not resolve: added Debian's default localhost entries to /etc/hosts"
+fi
+
 # --- build ----------------------------------------------------------------------------------
 cmake_args=(-S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
