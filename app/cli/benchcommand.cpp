@@ -12,6 +12,7 @@
 #include "clioutput.h"
 #include "connectionoptions.h"
 #include "connectionrun.h"
+#include "format/messageformat.h"
 #include "messageprinter.h"
 
 namespace Wsw::Cli {
@@ -126,7 +127,7 @@ int runBench(const QStringList &arguments)
     bool done = false;
     bool echoOk = true;
     quint64 sent = 0;
-    quint16 closeCode = 0;
+    std::optional<quint16> closeCode; // none: never closed
 
     auto finishPhase = [&] {
         if (!running)
@@ -185,8 +186,10 @@ int runBench(const QStringList &arguments)
 
     run.exec(options.url); // a failure before the connection opens ends it too
     r.ok = done && r.messages == a.count && r.bytes == a.size * a.count && echoOk && closeCode == 1000;
-    if (!r.ok)
-        printErr(QStringLiteral("wscli bench: incomplete (close code %1)").arg(closeCode));
+    if (!r.ok) {
+        printErr(QStringLiteral("wscli bench: incomplete; ")
+                 + (closeCode ? u"closed with " + Format::closeCodeName(*closeCode) : QStringLiteral("never closed")));
+    }
     printResult(a, r);
     return r.ok ? 0 : 1;
 }

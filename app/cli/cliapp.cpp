@@ -5,6 +5,7 @@
 #include "clioutput.h"
 #include "connectcommand.h"
 #include "sendcommand.h"
+#include "servecommand.h"
 
 namespace Wsw::Cli {
 
@@ -20,6 +21,7 @@ const char *const Usage =
         "  send       send messages, optionally wait for replies and check them (for scripts and CI)\n"
         "  autobahn   run the cases of an Autobahn|Testsuite fuzzing server against this client\n"
         "  bench      run one workload of the shared benchmark harness (one JSON line)\n"
+        "  serve      run the built-in echo server on 127.0.0.1 (ws://, or wss:// with --tls)\n"
         "\n"
         "wscli <command> --help shows a command's options.";
 
@@ -43,6 +45,8 @@ int run(const QStringList &arguments)
         return runAutobahn(rest);
     if (command == u"bench")
         return runBench(rest);
+    if (command == u"serve")
+        return runServe(rest);
     printErr(u"wscli: unknown command \"" + command + u"\"\n" + QString::fromLatin1(Usage));
     return ExitUsage;
 }

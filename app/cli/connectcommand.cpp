@@ -8,6 +8,7 @@
 #include "connectionoptions.h"
 #include "connectionrun.h"
 #include "deflateoption.h"
+#include "format/messageformat.h"
 #include "interruptwatcher.h"
 #include "messageprinter.h"
 #include "stdinreader.h"
@@ -108,13 +109,13 @@ private:
             m_socket.setMessageType(SocketMessageType::Binary);
             printErr(QStringLiteral("wscli: sending binary messages"));
         } else if (command == u"/hex") {
-            const QByteArray hex = rest.toLatin1().replace(' ', QByteArray());
-            const auto decoded = QByteArray::fromHex(hex);
-            if (hex.size() % 2 != 0 || decoded.toHex() != hex.toLower()) {
-                printErr(QStringLiteral("wscli: /hex needs pairs of hex digits, e.g. /hex 01 ff 7e"));
+            QString error;
+            const std::optional<QByteArray> decoded = Format::parseHex(rest, &error);
+            if (!decoded) {
+                printErr(u"wscli: /hex: " + error + u" Give pairs of hex digits, e.g. /hex 01 ff 7e");
                 return;
             }
-            if (!m_socket.sendBinaryMessage(decoded))
+            if (!m_socket.sendBinaryMessage(*decoded))
                 printErr(u"wscli: not sent: " + m_socket.lastError().message());
         } else if (command == u"/ping") {
             if (!m_socket.ping(rest.toUtf8()))
@@ -199,9 +200,9 @@ int runConnect(const QStringList &arguments)
         printErr(u'[' + timestamp() + u"] error: " + describeError(e, socket));
     });
     QObject::connect(&socket, &MessageWebSocket::closed, &session, [&](const WebSocketClosedEventArgs &c) {
-        printErr(u'[' + timestamp() + u"] closed: " + QString::number(c.code())
-                 + (c.reason().isEmpty() ? QString() : u' ' + c.reason())
-                 + (c.wasClean() ? QStringLiteral(" (clean)") : QStringLiteral(" (not clean)")));
+        printErr(u'[' + timestamp() + u"] closed: " + Format::closeCodeName(c.code())
+                 + (c.reason().isEmpty() ? QString() : u", reason \"" + c.reason() + u'"')
+                 + (c.wasClean() ? QStringLiteral(", clean") : QStringLiteral(", not clean")));
         if (session.exitStatus != ExitInterrupted)
             session.exitStatus = exitStatusForClose(c.code(), c.wasClean());
         run.finish(session.exitStatus);

@@ -5,12 +5,15 @@
 #include "api/chainvalidation.h"
 #include "api/messagewebsocket.h"
 #include "certificatetext.h"
+#include "format/messageformat.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace Wsw::Cli {
 
 namespace {
+
+constexpr qsizetype MaxPreviewBytes = 4096; // of a binary message, in hex
 
 /** What to try next, in wscli's options; empty when there is nothing useful to say. */
 QString tlsHint(const WebSocketError &error, const MessageWebSocketInformation &info,
@@ -59,15 +62,6 @@ QString timestamp()
     return QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 
-QString hexPreview(const QByteArray &data, qsizetype maxBytes)
-{
-    const QByteArray shown = data.first(std::min(data.size(), maxBytes));
-    QString out = QString::fromLatin1(shown.toHex(' '));
-    if (shown.size() < data.size())
-        out += QStringLiteral(" …");
-    return out;
-}
-
 QString describeError(const WebSocketError &error, const MessageWebSocket &socket)
 {
     QString text = error.toString();
@@ -86,7 +80,8 @@ QString formatReceived(SocketMessageType type, const QByteArray &data)
 {
     if (type == SocketMessageType::Utf8)
         return u'[' + timestamp() + u"] < " + QString::fromUtf8(data);
-    return u'[' + timestamp() + u"] < binary " + QString::number(data.size()) + u" bytes: " + hexPreview(data);
+    return u'[' + timestamp() + u"] < binary " + QString::number(data.size()) + u" bytes: "
+            + Format::hexPreview(data, MaxPreviewBytes);
 }
 
 } // namespace Wsw::Cli

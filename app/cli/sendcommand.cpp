@@ -8,6 +8,7 @@
 #include "clioutput.h"
 #include "connectionoptions.h"
 #include "connectionrun.h"
+#include "format/messageformat.h"
 #include "interruptwatcher.h"
 #include "messageprinter.h"
 
@@ -23,7 +24,8 @@ int runSend(const QStringList &arguments)
     parser.addHelpOption();
     ConnectionOptions options;
     options.addTo(parser);
-    parser.addOption({QStringLiteral("hex"), QStringLiteral("MESSAGEs are hex bytes (e.g. 01ff7e) sent as binary.")});
+    parser.addOption({QStringLiteral("hex"),
+                      QStringLiteral("MESSAGEs are hex bytes (e.g. 01ff7e, \"01 ff 7e\" or 0x01,0xff) sent as binary.")});
     parser.addOption({QStringLiteral("wait"), QStringLiteral("Waits for N messages from the server and prints them."),
                       QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("expect"),
@@ -51,11 +53,13 @@ int runSend(const QStringList &arguments)
             messages.append(message.toUtf8());
             continue;
         }
-        const QByteArray digits = message.toLatin1();
-        const QByteArray bytes = QByteArray::fromHex(digits);
-        if (digits.size() % 2 != 0 || bytes.toHex() != digits.toLower())
-            return usageError(parser, u"--hex: \"" + message + u"\" is not pairs of hex digits");
-        messages.append(bytes);
+        QString error;
+        const std::optional<QByteArray> bytes = Format::parseHex(message, &error);
+        if (!bytes) {
+            return usageError(parser,
+                              u"--hex \"" + message + u"\": " + error + u" Give each byte as a pair of hex digits.");
+        }
+        messages.append(*bytes);
     }
     if (hex)
         options.control.messageType = SocketMessageType::Binary;
@@ -146,7 +150,8 @@ int runSend(const QStringList &arguments)
         if (status == ExitOk)
             status = exitStatusForClose(c.code(), c.wasClean());
         if (status == ExitClosedWithCode)
-            printErr(QStringLiteral("wscli: the server closed with %1 %2").arg(c.code()).arg(c.reason()));
+            printErr(u"wscli: the server closed with " + Format::closeCodeName(c.code())
+                     + (c.reason().isEmpty() ? QString() : u", reason \"" + c.reason() + u'"'));
         if (status == ExitOk && received < wait) {
             printErr(QStringLiteral("wscli: closed with %1 of %2 replies").arg(received).arg(wait));
             status = ExitTimeout;

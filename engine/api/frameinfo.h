@@ -22,7 +22,12 @@ struct FrameInfo {
     /** For frames of a compressed message: the message bytes this frame carries once inflated; -1 otherwise. */
     qint64 uncompressedLength = -1;
     qint64 timestampMs = 0; // QDateTime::currentMSecsSinceEpoch() when complete (incoming) or queued (outgoing)
+    /** The first FramePayloadHeadBytes of the payload as on the wire, unmasked (compressed bytes when RSV1). */
+    QByteArray payloadHead;
 };
+
+/** How much of each frame's payload FrameInfo keeps for the frame inspector. */
+constexpr qsizetype FramePayloadHeadBytes = 64;
 
 /** The opening handshake as sent and received, for the workbench's transcript view. */
 struct HandshakeTranscript {

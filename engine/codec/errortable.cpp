@@ -178,6 +178,44 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"The passphrase of the client certificate's key is wrong or missing", NoClose, S::UnexpectedClientError};
     case ErrorDetail::ClientCertificateKeyMismatch:
         return {"The private key does not belong to the client certificate", NoClose, S::UnexpectedClientError};
+    // Server role: the client's opening request. Nothing is closed (there is no WebSocket yet);
+    // the server answers with an HTTP status instead (serverhandshake.h rejectionFor())
+    case ErrorDetail::RequestLineTooLong:
+        return {"The client's request line is too long (limit 8 KiB)", NoClose, S::RequestUriTooLong};
+    case ErrorDetail::RequestHeaderLineTooLong:
+        return {"A header line of the client's upgrade request is too long (limit 8 KiB)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestTooManyHeaders:
+        return {"The client's upgrade request has too many headers (limit 100)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestHeaderTooLarge:
+        return {"The client's upgrade request is too large (limit 64 KiB)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestLineMalformed:
+        return {"The client's request line is not \"<method> <target> HTTP/<version>\"", NoClose, S::BadRequest};
+    case ErrorDetail::RequestHeaderMalformed:
+        return {"The client's upgrade request has a malformed header line", NoClose, S::BadRequest};
+    case ErrorDetail::RequestMethodNotGet:
+        return {"The opening request must use the GET method (RFC 6455 §4.2.1)", NoClose, S::MethodNotAllowed};
+    case ErrorDetail::RequestHttpVersionUnsupported:
+        return {"The opening request must be HTTP/1.1 or a later 1.x (RFC 6455 §4.2.1)", NoClose, S::HttpVersionNotSupported};
+    case ErrorDetail::RequestHostMissing:
+        return {"The opening request needs exactly one non-empty Host header (RFC 6455 §4.2.1)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestUpgradeMissing:
+        return {"The request lacks \"Upgrade: websocket\": it is not a WebSocket opening request", NoClose, S::BadRequest};
+    case ErrorDetail::RequestConnectionUpgradeMissing:
+        return {"The opening request's Connection header lacks the Upgrade token (RFC 6455 §4.2.1)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestKeyMissing:
+        return {"The opening request needs exactly one Sec-WebSocket-Key (RFC 6455 §4.2.1)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestKeyInvalid:
+        return {"Sec-WebSocket-Key is not the base64 of 16 bytes (RFC 6455 §4.2.1)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestVersionUnsupported:
+        return {"Sec-WebSocket-Version is missing or not 13 (RFC 6455 §4.2.2)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestBodyNotAllowed:
+        return {"The opening request announces a body (Content-Length or Transfer-Encoding)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestSubprotocolInvalid:
+        return {"Sec-WebSocket-Protocol in the request is not a list of tokens (RFC 6455 §4.1)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestExtensionsInvalid:
+        return {"Sec-WebSocket-Extensions in the request is malformed (RFC 6455 §9.1)", NoClose, S::BadRequest};
+    case ErrorDetail::RequestTimeout:
+        return {"The client did not complete its opening request in time", NoClose, S::RequestTimeout};
     }
     return {"Unknown error", NoClose, S::Unknown};
 }

@@ -92,7 +92,8 @@ void appendFrame(QByteArray &out, Opcode opcode, FrameFlags flags, QByteArrayVie
 }
 
 namespace {
-void report(const FrameWrittenCallback &onFrame, Opcode opcode, FrameFlags flags, quint64 length, quint32 key)
+void report(const FrameWrittenCallback &onFrame, Opcode opcode, FrameFlags flags, quint64 length,
+            std::optional<quint32> key)
 {
     if (!onFrame)
         return;
@@ -100,16 +101,20 @@ void report(const FrameWrittenCallback &onFrame, Opcode opcode, FrameFlags flags
     h.fin = flags.fin;
     h.rsv1 = flags.rsv1;
     h.opcode = opcode;
-    h.masked = true;
-    h.maskKey = key;
+    h.masked = key.has_value();
+    h.maskKey = key.value_or(0);
     h.payloadLength = length;
-    h.headerSize = frameHeaderSize(length, true);
+    h.headerSize = frameHeaderSize(length, h.masked);
     onFrame(h);
 }
-} // namespace
 
-void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
-                  MaskKeySource &keys, const FrameWrittenCallback &onFrame, bool compressed)
+/**
+ * The one splitting loop of both roles. Masked is a template argument so the client's path
+ * (every frame masked) has no per-frame test for the server's (no frame masked).
+ */
+template <bool Masked>
+void writeFrames(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                 MaskKeySource *keys, const FrameWrittenCallback &onFrame, bool compressed)
 {
     const qsizetype step = (maxFrameBytes == 0 || quint64(payload.size()) <= maxFrameBytes)
             ? std::max<qsizetype>(payload.size(), 1)
@@ -130,13 +135,28 @@ void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint
         FrameFlags flags;
         flags.fin = pos + n == payload.size();
         flags.rsv1 = compressed && pos == 0; // RFC 7692 §6.1: the first frame only
-        const quint32 key = keys.nextMaskKey();
+        std::optional<quint32> key;
+        if constexpr (Masked)
+            key = keys->nextMaskKey();
         const QByteArrayView chunk = payload.sliced(pos, n);
-        writeFrame(out.grow(frameHeaderSize(quint64(n), true) + n), op, flags, chunk, key);
+        writeFrame(out.grow(frameHeaderSize(quint64(n), Masked) + n), op, flags, chunk, key);
         report(onFrame, op, flags, quint64(n), key);
         op = Opcode::Continuation;
         pos += n;
     } while (pos < payload.size());
+}
+} // namespace
+
+void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                  MaskKeySource &keys, const FrameWrittenCallback &onFrame, bool compressed)
+{
+    writeFrames<true>(out, opcode, payload, maxFrameBytes, &keys, onFrame, compressed);
+}
+
+void writeUnmaskedMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                          const FrameWrittenCallback &onFrame, bool compressed)
+{
+    writeFrames<false>(out, opcode, payload, maxFrameBytes, nullptr, onFrame, compressed);
 }
 
 namespace {
@@ -163,6 +183,15 @@ void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint
         out.reserve(out.size() + payload.size() + (payload.size() / qsizetype(maxFrameBytes) + 1) * MaxFrameHeaderBytes);
     ByteArrayOutput output(out);
     writeMessage(output, opcode, payload, maxFrameBytes, keys, onFrame, compressed);
+}
+
+void appendUnmaskedMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                           const FrameWrittenCallback &onFrame, bool compressed)
+{
+    if (maxFrameBytes > 0 && quint64(payload.size()) > maxFrameBytes)
+        out.reserve(out.size() + payload.size() + (payload.size() / qsizetype(maxFrameBytes) + 1) * MaxFrameHeaderBytes);
+    ByteArrayOutput output(out);
+    writeUnmaskedMessage(output, opcode, payload, maxFrameBytes, onFrame, compressed);
 }
 
 } // namespace Wsw::Codec

@@ -88,4 +88,15 @@ void appendMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint
 void writeMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
                   MaskKeySource &keys, const FrameWrittenCallback &onFrame = {}, bool compressed = false);
 
+/**
+ * The server's side of appendMessage(): the same frames, unmasked (RFC 6455 §5.1: a server
+ * never masks). A separate function so the client's path keeps no test for it.
+ */
+void appendUnmaskedMessage(QByteArray &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                           const FrameWrittenCallback &onFrame = {}, bool compressed = false);
+
+/** appendUnmaskedMessage() into any FrameOutput. */
+void writeUnmaskedMessage(FrameOutput &out, Opcode opcode, QByteArrayView payload, quint64 maxFrameBytes,
+                          const FrameWrittenCallback &onFrame = {}, bool compressed = false);
+
 } // namespace Wsw::Codec

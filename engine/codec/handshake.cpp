@@ -11,22 +11,6 @@ namespace Wsw::Codec {
 
 namespace {
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
-{
-    return a.compare(b, Qt::CaseInsensitive) == 0;
-}
-
-/** Whether a comma-separated header value list names token (case-insensitive). */
-bool listContainsToken(const QList<QByteArray> &values, QByteArrayView token)
-{
-    for (const QByteArray &value : values) {
-        for (const QByteArray &item : value.split(','))
-            if (equalsIgnoreCase(item.trimmed(), token))
-                return true;
-    }
-    return false;
-}
-
 constexpr QByteArrayView EngineOwnedHeaders[] = {
     "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
     "Sec-WebSocket-Protocol", "Sec-WebSocket-Accept", "Sec-WebSocket-Extensions",

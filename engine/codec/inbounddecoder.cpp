@@ -47,8 +47,12 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
                 m_unmaskBuf.resize(event.payload.size());
                 maskCopy(m_unmaskBuf.data(), event.payload.data(), event.payload.size(),
                          m_reader.header().maskKey, event.payloadOffset);
+                if (m_observer)
+                    m_observer->onFramePayload(m_unmaskBuf, event.payloadOffset);
                 error = m_assembler.payload(m_unmaskBuf, sink, &keepGoing);
             } else {
+                if (m_observer)
+                    m_observer->onFramePayload(event.payload, event.payloadOffset);
                 error = m_assembler.payload(event.payload, sink, &keepGoing);
             }
             break;
@@ -101,8 +105,10 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
         return FastPath::Failed;
     }
     bytes = bytes.sliced(h.headerSize + qsizetype(h.payloadLength));
-    if (m_observer)
+    if (m_observer) {
+        m_observer->onFramePayload(payload, 0);
         m_observer->onFrameComplete(h, -1);
+    }
     const bool keepGoing = sink.onMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary,
                                           payload.toByteArray(), true);
     return keepGoing ? FastPath::Done : FastPath::Stop;

@@ -26,6 +26,8 @@ public:
          * uncompressedLength: what it inflated to, or -1 when it is not part of a compressed message.
          */
         virtual void onFrameComplete(const FrameHeader &header, qint64 uncompressedLength) = 0;
+        /** A piece of the frame's payload as on the wire, unmasked; offset counts from the payload's start. */
+        virtual void onFramePayload(QByteArrayView /*chunk*/, quint64 /*offset*/) {}
     };
 
     explicit InboundDecoder(Role role = Role::Client) : m_reader(role) {}

@@ -2,6 +2,10 @@
 
 #include "codec/httptoken.h"
 
+#include <algorithm>
+
+#include <QStringList>
+
 namespace Wsw::Codec {
 
 namespace {
@@ -307,6 +311,129 @@ ErrorDetail negotiateDeflate(const DeflateOptions &offer, const QList<QByteArray
     a.compressOutgoing = a.clientMaxWindowBits > MinWindowBits;
     a.response = responseValues.size() == 1 ? responseValues.first().trimmed() : responseValues.join(", ").trimmed();
     *agreement = a;
+    return ErrorDetail::None;
+}
+
+namespace {
+
+/** One client offer of permessage-deflate, its parameters read (RFC 7692 §7.1). */
+struct DeflateOffer {
+    bool serverNoContextTakeover = false;
+    bool clientNoContextTakeover = false;
+    int serverMaxWindowBits = 0;     // 0: not requested
+    bool clientMaxWindowBits = false; // the client lets the answer limit its window
+    int clientMaxWindowBitsValue = 0; // 0: offered without a value
+};
+
+/** False with *why for an offer a server must decline (RFC 7692 §5): unknown, repeated or ill-valued parameters. */
+bool readDeflateOffer(const ExtensionElement &element, DeflateOffer *offer, QString *why)
+{
+    bool seenServerBits = false, seenClientBits = false, seenServerNoTakeover = false, seenClientNoTakeover = false;
+    for (const ExtensionParameter &p : element.parameters) {
+        const QByteArray key = p.name.toLower();
+        const QString name = QString::fromLatin1(p.name);
+        auto flag = [&](bool *seen, bool *value) {
+            if (*seen) {
+                *why = QStringLiteral("%1 appears twice").arg(name);
+                return false;
+            }
+            if (p.hasValue) {
+                *why = QStringLiteral("%1 takes no value").arg(name);
+                return false;
+            }
+            *seen = true;
+            *value = true;
+            return true;
+        };
+        if (key == "server_no_context_takeover") {
+            if (!flag(&seenServerNoTakeover, &offer->serverNoContextTakeover))
+                return false;
+        } else if (key == "client_no_context_takeover") {
+            if (!flag(&seenClientNoTakeover, &offer->clientNoContextTakeover))
+                return false;
+        } else if (key == "server_max_window_bits") {
+            // in an offer always with a value (RFC 7692 §7.1.2.1)
+            if (seenServerBits || !p.hasValue || !parseWindowBits(p.value, &offer->serverMaxWindowBits)) {
+                *why = seenServerBits ? QStringLiteral("%1 appears twice").arg(name)
+                                      : QStringLiteral("%1 needs a value of 8-15").arg(name);
+                return false;
+            }
+            seenServerBits = true;
+        } else if (key == "client_max_window_bits") {
+            // with or without a value (RFC 7692 §7.1.2.2)
+            if (seenClientBits || (p.hasValue && !parseWindowBits(p.value, &offer->clientMaxWindowBitsValue))) {
+                *why = seenClientBits ? QStringLiteral("%1 appears twice").arg(name)
+                                      : QStringLiteral("%1 must be 8-15").arg(name);
+                return false;
+            }
+            seenClientBits = true;
+            offer->clientMaxWindowBits = true;
+        } else {
+            *why = QStringLiteral("unknown parameter %1").arg(name);
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+ErrorDetail answerDeflateOffer(const DeflateServerOptions &options, const QList<QByteArray> &requestValues,
+                               DeflateServerAgreement *agreement, QString *problem)
+{
+    *agreement = DeflateServerAgreement();
+    QList<ExtensionElement> elements;
+    const ErrorDetail syntax = parseExtensionList(requestValues, &elements, problem);
+    if (syntax != ErrorDetail::None || !options.enabled)
+        return syntax;
+
+    QStringList declined;
+    for (int i = 0; i < elements.size(); ++i) {
+        const ExtensionElement &element = elements.at(i);
+        if (element.name.compare(PerMessageDeflateName, Qt::CaseInsensitive) != 0)
+            continue; // an extension we do not implement is simply not accepted (RFC 6455 §9.1)
+        DeflateOffer offer;
+        QString why;
+        if (!readDeflateOffer(element, &offer, &why)) {
+            declined.append(QStringLiteral("offer %1: %2").arg(i + 1).arg(why));
+            continue;
+        }
+
+        DeflateServerAgreement a;
+        a.active = true;
+        a.acceptedOffer = i;
+        QByteArray response = PerMessageDeflateName;
+        // our compressor: asked to forget between messages, we must (RFC 7692 §7.1.1.1); we may unasked
+        a.serverNoContextTakeover = offer.serverNoContextTakeover || options.serverNoContextTakeover;
+        if (a.serverNoContextTakeover)
+            response += "; server_no_context_takeover";
+        // the client resets its compressor when it offered to (a hint, §7.1.1.2) or when we ask it to
+        a.clientNoContextTakeover = offer.clientNoContextTakeover || options.clientNoContextTakeover;
+        if (a.clientNoContextTakeover)
+            response += "; client_no_context_takeover";
+        // our window: no larger than asked (§7.1.2.1); a smaller one we may announce unasked
+        a.serverMaxWindowBits = std::clamp(options.serverMaxWindowBits, MinWindowBits + 1, MaxWindowBits);
+        if (offer.serverMaxWindowBits != 0)
+            a.serverMaxWindowBits = std::min(a.serverMaxWindowBits, offer.serverMaxWindowBits);
+        if (offer.serverMaxWindowBits != 0 || a.serverMaxWindowBits < MaxWindowBits)
+            response += "; server_max_window_bits=" + QByteArray::number(a.serverMaxWindowBits);
+        // the client's window: an offered value binds the client already; an answer may only
+        // narrow it, and only when the offer named the parameter (§7.1.2.2)
+        if (offer.clientMaxWindowBitsValue != 0)
+            a.clientMaxWindowBits = offer.clientMaxWindowBitsValue;
+        if (offer.clientMaxWindowBits && options.clientMaxWindowBits != 0) {
+            a.clientMaxWindowBits = std::min(a.clientMaxWindowBits,
+                                             std::clamp(options.clientMaxWindowBits, MinWindowBits, MaxWindowBits));
+            response += "; client_max_window_bits=" + QByteArray::number(a.clientMaxWindowBits);
+        }
+        // zlib cannot compress with a 256-byte window; uncompressed messages are always allowed
+        a.compressOutgoing = a.serverMaxWindowBits > MinWindowBits;
+        a.response = response;
+        *agreement = a;
+        return ErrorDetail::None;
+    }
+    if (problem && !declined.isEmpty())
+        *problem = QStringLiteral("permessage-deflate declined: ") + declined.join(QStringLiteral("; "));
     return ErrorDetail::None;
 }
 

@@ -67,4 +67,50 @@ struct DeflateAgreement {
 ErrorDetail negotiateDeflate(const DeflateOptions &offer, const QList<QByteArray> &responseValues,
                              DeflateAgreement *agreement, QString *problem);
 
+// --- the server's side (the built-in echo server) ---------------------------------------------
+
+/** How a server answers permessage-deflate offers; the defaults accept what a client offers. */
+struct DeflateServerOptions {
+    bool enabled = true;
+    /** The largest window we compress with, 9-15 (zlib cannot compress with 8). */
+    int serverMaxWindowBits = MaxWindowBits;
+    /** Reset our compressor after every message even when the client does not ask for it. */
+    bool serverNoContextTakeover = false;
+    /** Ask the client to reset its compressor after every message (client_no_context_takeover). */
+    bool clientNoContextTakeover = false;
+    /** 0: leave the client's window alone; 8-15: ask for at most this, when the offer allows it. */
+    int clientMaxWindowBits = 0;
+    /** zlib level for our messages, -1 (zlib's default) or 0-9. */
+    int compressionLevel = -1;
+};
+
+/** What the server's answer puts in force, seen from the server. */
+struct DeflateServerAgreement {
+    bool active = false;
+    /** The window we compress with (server_max_window_bits, 15 when absent). */
+    int serverMaxWindowBits = MaxWindowBits;
+    /** The window the client compresses with (client_max_window_bits): our inflater's. */
+    int clientMaxWindowBits = MaxWindowBits;
+    bool serverNoContextTakeover = false; // we reset our compressor after each message
+    bool clientNoContextTakeover = false; // the client resets its compressor: so do we our inflater
+    /** False when the client asked for an 8-bit window, which zlib cannot compress with: we send uncompressed. */
+    bool compressOutgoing = false;
+    /** The Sec-WebSocket-Extensions value of the 101 answer; empty when every offer was declined. */
+    QByteArray response;
+    /** Which offer was accepted (0-based among the request's extension elements); -1 for none. */
+    int acceptedOffer = -1;
+};
+
+/**
+ * The server's side of RFC 7692 §5 and §7.1: reads the client's Sec-WebSocket-Extensions values
+ * (parseExtensionList()), and accepts the first permessage-deflate offer it can, answering with
+ * the parameters it must: server_no_context_takeover when asked (or wanted), server_max_window_bits
+ * no larger than asked, client_max_window_bits only when the offer allowed it. An offer with an
+ * unknown, repeated or ill-valued parameter is declined (RFC 7692 §5) and the next one tried;
+ * other extensions are never accepted. Returns InvalidExtensionHeader (with *problem) only when
+ * the header does not parse; declining every offer is not an error (agreement->active false).
+ */
+ErrorDetail answerDeflateOffer(const DeflateServerOptions &options, const QList<QByteArray> &requestValues,
+                               DeflateServerAgreement *agreement, QString *problem);
+
 } // namespace Wsw::Codec

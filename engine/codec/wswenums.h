@@ -215,6 +215,25 @@ enum class ErrorDetail : int {
     ClientCertificateUnreadable,
     ClientCertificatePasswordWrong,
     ClientCertificateKeyMismatch,
+    // Server role (the built-in echo server): the client's opening request (RFC 6455 §4.2.1)
+    RequestLineTooLong,
+    RequestHeaderLineTooLong,
+    RequestTooManyHeaders,
+    RequestHeaderTooLarge,
+    RequestLineMalformed,
+    RequestHeaderMalformed,
+    RequestMethodNotGet,
+    RequestHttpVersionUnsupported,
+    RequestHostMissing,
+    RequestUpgradeMissing,
+    RequestConnectionUpgradeMissing,
+    RequestKeyMissing,
+    RequestKeyInvalid,
+    RequestVersionUnsupported,
+    RequestBodyNotAllowed,
+    RequestSubprotocolInvalid,
+    RequestExtensionsInvalid,
+    RequestTimeout,
 };
 Q_ENUM_NS(ErrorDetail)
 

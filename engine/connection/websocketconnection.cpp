@@ -622,6 +622,14 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
 {
     ++m_info.counters.framesReceived;
     m_info.counters.payloadBytesReceived += header.payloadLength;
+    m_incomingFrameHead.clear();
+}
+
+void WebSocketConnection::onFramePayload(QByteArrayView chunk, quint64 offset)
+{
+    if (offset >= quint64(FramePayloadHeadBytes) || !observingFrames())
+        return;
+    m_incomingFrameHead.append(chunk.first(std::min(chunk.size(), FramePayloadHeadBytes - qsizetype(offset))));
 }
 
 void WebSocketConnection::onFrameComplete(const FrameHeader &header, qint64 uncompressedLength)
@@ -642,6 +650,7 @@ void WebSocketConnection::onFrameComplete(const FrameHeader &header, qint64 unco
     info.payloadLength = header.payloadLength;
     info.uncompressedLength = uncompressedLength;
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    info.payloadHead = m_incomingFrameHead;
     deliver([this, info] { Q_EMIT m_facade->frameObserved(info); });
 }
 
@@ -650,7 +659,8 @@ bool WebSocketConnection::observingFrames() const
     return m_facade->isFrameObserverConnected();
 }
 
-void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 uncompressedLength)
+void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 uncompressedLength,
+                                          QByteArrayView payload)
 {
     FrameInfo info;
     info.direction = FrameDirection::Outgoing;
@@ -662,6 +672,7 @@ void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 unco
     info.payloadLength = header.payloadLength;
     info.uncompressedLength = uncompressedLength;
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    info.payloadHead = payload.first(std::min(payload.size(), FramePayloadHeadBytes)).toByteArray();
     deliver([this, info] { Q_EMIT m_facade->frameObserved(info); });
 }
 
@@ -775,10 +786,12 @@ bool WebSocketConnection::sendMessage(SocketMessageType type, QByteArrayView dat
                    m_keys->nextMaskKey());
         frames = 1;
     } else {
+        qsizetype offset = 0; // where the reported frame's payload starts in data
         writeMessage(m_queue, opcode, data, frameSize, *m_keys, [&](const FrameHeader &h) {
             ++frames;
             if (observingFrames())
-                observeOutgoing(h);
+                observeOutgoing(h, -1, data.sliced(offset, qsizetype(h.payloadLength)));
+            offset += qsizetype(h.payloadLength);
         });
     }
     m_info.counters.wireBytesSent += quint64(m_queue.size() - before);
@@ -908,7 +921,7 @@ void WebSocketConnection::queueFrame(Opcode opcode, FrameFlags flags, QByteArray
         h.masked = true;
         h.maskKey = key;
         h.payloadLength = quint64(payload.size());
-        observeOutgoing(h, uncompressedLength);
+        observeOutgoing(h, uncompressedLength, payload);
     }
 }
 

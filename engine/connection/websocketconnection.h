@@ -91,6 +91,7 @@ private:
     // Codec::InboundDecoder::FrameObserver
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
+    void onFramePayload(QByteArrayView chunk, quint64 offset) override;
 
     void onTransportSecuring();
     void onTransportEstablished();
@@ -169,7 +170,7 @@ private:
     void retireTransport(bool graceful);
     void stopTimers();
     bool observingFrames() const;
-    void observeOutgoing(const Codec::FrameHeader &header, qint64 uncompressedLength = -1);
+    void observeOutgoing(const Codec::FrameHeader &header, qint64 uncompressedLength, QByteArrayView payload);
 
     MessageWebSocket *m_facade;
     MessageWebSocketControl m_control;
@@ -200,6 +201,7 @@ private:
     Codec::MessageDeflater m_deflater;
     bool m_compressOutgoing = false;
     QByteArray m_compressBuffer;
+    QByteArray m_incomingFrameHead; // the frame inspector's first bytes of the frame being read
 
     // closing handshake
     bool m_closeSent = false;

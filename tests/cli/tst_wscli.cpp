@@ -8,8 +8,10 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTcpServer>
 #include <QTest>
 
+#include "api/messagewebsocket.h"
 #include "echoserver.h"
 #include "testpki.h"
 
@@ -98,6 +100,10 @@ private Q_SLOTS:
         QTest::newRow("send --help") << QStringList{u"send"_qs, u"--help"_qs} << 0 << u"--expect"_qs;
         QTest::newRow("autobahn --help") << QStringList{u"autobahn"_qs, u"--help"_qs} << 0 << u"--cases"_qs;
         QTest::newRow("bench --help") << QStringList{u"bench"_qs, u"--help"_qs} << 0 << u"--mode"_qs;
+        QTest::newRow("serve --help") << QStringList{u"serve"_qs, u"--help"_qs} << 0 << u"--tls-dir"_qs;
+        QTest::newRow("serve bad port") << QStringList{u"serve"_qs, u"--port"_qs, u"70000"_qs} << 2 << u"--port"_qs;
+        QTest::newRow("serve bad protocol") << QStringList{u"serve"_qs, u"--protocol"_qs, u"a b"_qs} << 2
+                                            << u"not an HTTP token"_qs;
         QTest::newRow("send without URL") << QStringList{u"send"_qs} << 2 << u"give a URL"_qs;
         QTest::newRow("http URL") << QStringList{u"send"_qs, u"http://127.0.0.1/"_qs, u"x"_qs} << 2
                                   << u"Only ws://"_qs;
@@ -111,6 +117,9 @@ private Q_SLOTS:
                                               << 2 << u"Name: value"_qs;
         QTest::newRow("bad hex") << QStringList{u"send"_qs, u"--hex"_qs, u"ws://127.0.0.1/"_qs, u"0g"_qs} << 2
                                  << u"hex digits"_qs;
+        QTest::newRow("bad hex names the character")
+                << QStringList{u"send"_qs, u"--hex"_qs, u"ws://127.0.0.1/"_qs, u"01 0g"_qs} << 2
+                << u"“g” (character 5) is not a hex digit"_qs;
         QTest::newRow("bad regex") << QStringList{u"send"_qs, u"--expect"_qs, u"("_qs, u"ws://127.0.0.1/"_qs}
                                    << 2 << u"--expect"_qs;
         QTest::newRow("unknown certificate error")
@@ -269,7 +278,7 @@ private Q_SLOTS:
         QVERIFY2(out.contains(u"< binary 2 bytes: 01 02"), qPrintable(out));
         QVERIFY2(out.contains(u"< /slash"), qPrintable(out));
         QVERIFY2(err.contains(u"pong after"), qPrintable(err));
-        QVERIFY2(err.contains(u"closed: 4000 done (clean)"), qPrintable(err));
+        QVERIFY2(err.contains(u"closed: 4000 (application), reason \"done\", clean"), qPrintable(err));
         // each line printed with a millisecond timestamp
         QVERIFY(QRegularExpression(u"\\[\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] < first line"_qs).match(out).hasMatch());
     }
@@ -643,6 +652,79 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 1);
         const QString err = QString::fromUtf8(process.readAllStandardError());
         QVERIFY2(err.contains(u"no case count from " + url + u": answer \"0\""), qPrintable(err));
+    }
+
+    // --- wscli serve: the built-in echo server ---
+
+    void serveEchoesUntilTerminated_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("ws") << false;
+        QTest::newRow("wss, pinned") << true;
+    }
+    void serveEchoesUntilTerminated()
+    {
+        QFETCH(bool, tls);
+        QTemporaryDir identityDir;
+        QVERIFY(identityDir.isValid());
+        QStringList arguments{u"serve"_s, u"--port"_s, u"0"_s, u"--protocol"_s, u"chat"_s};
+        if (tls)
+            arguments << u"--tls-dir"_s << identityDir.filePath(u"id"_s);
+        QProcess process;
+        process.start(QStringLiteral(WSCLI_PATH), arguments);
+        QVERIFY(process.waitForStarted(5000));
+        QByteArray out;
+        const int linesBeforeClients = tls ? 5 : 1; // URL; certificate, fingerprint, pin, expiry
+        QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).count('\n') >= linesBeforeClients, 10000);
+        const QList<QByteArray> lines = out.split('\n');
+        QVERIFY2(lines.first().startsWith(tls ? "listening on wss://localhost:" : "listening on ws://127.0.0.1:"),
+                 out.constData());
+        const QUrl url(QString::fromUtf8(lines.first().sliced(qsizetype(qstrlen("listening on ")))));
+        QVERIFY(url.port() > 0);
+
+        Wsw::MessageWebSocketControl control;
+        control.supportedProtocols = {u"chat"_s};
+        if (tls) {
+            QVERIFY2(lines.at(2).startsWith("sha256 fingerprint: ") && lines.at(3).startsWith("pin: sha256/"),
+                     out.constData());
+            control.pinnedPublicKeys = {QString::fromLatin1(lines.at(3).sliced(5))};
+        }
+        Wsw::MessageWebSocket ws;
+        ws.setControl(control);
+        QSignalSpy connected(&ws, &Wsw::MessageWebSocket::connected);
+        QSignalSpy messages(&ws, &Wsw::MessageWebSocket::messageReceived);
+        QSignalSpy closed(&ws, &Wsw::MessageWebSocket::closed);
+        QVERIFY(ws.connectAsync(url));
+        QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 10000);
+        QCOMPARE(ws.information().protocol, u"chat"_s);
+        QVERIFY(ws.sendTextMessage(u"hello wörld"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, 10000);
+        QCOMPARE(messages.at(0).at(0).value<Wsw::MessageWebSocketMessageReceivedEventArgs>().text(), u"hello wörld"_s);
+        QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("connected to / (subprotocol chat"),
+                                 10000);
+
+        // SIGTERM: the client is closed with 1001 and wscli ends with 0
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 10000);
+        const auto args = closed.at(0).at(0).value<Wsw::WebSocketClosedEventArgs>();
+        QCOMPARE(args.code(), quint16(1001));
+        QVERIFY(args.wasClean());
+        QSignalSpy finished(&process, &QProcess::finished);
+        QVERIFY(process.state() == QProcess::NotRunning || finished.wait(10000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        out += process.readAllStandardOutput();
+        QVERIFY2(out.contains("closed by the server with 1001"), out.constData());
+    }
+
+    void servePortInUseExits1()
+    {
+        QTcpServer occupant;
+        QVERIFY(occupant.listen(QHostAddress::LocalHost));
+        const Run run = runWscli({u"serve"_s, u"--port"_s, QString::number(occupant.serverPort())});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"already in use"_s), qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
     }
 
 private:
