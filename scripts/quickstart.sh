@@ -24,15 +24,18 @@ packages=(
     # build
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev libssl-dev zlib1g-dev
-    # run the workbench (platform plugins, the SVG plugin for its icon, a font)
-    qt6-qpa-plugins libqt6svg6 fonts-dejavu-core
-    # tests: real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI
-    python3 python3-websockets nodejs npm qt6-websockets-dev openssl ca-certificates
+    # run the workbench (platform plugins, the SVG plugin for its icon, a font, the system CAs)
+    qt6-qpa-plugins libqt6svg6 fonts-dejavu-core ca-certificates
 )
-# tests only: the memory-safety gate (clang with ASan, UBSan and libFuzzer), and nginx as the
-# TLS-terminating proxy of the wss:// interop tests (the package `nginx` alone: core binary with
-# ssl and proxy built in; nginx-light/-core/-full only add module packages on top of it)
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev llvm-14 nginx); fi
+# Tests only -- the launch installs and builds nothing of this, so the window comes up fast:
+# real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI, the
+# memory-safety gate (clang with ASan, UBSan and libFuzzer), and nginx as the TLS-terminating
+# proxy of the wss:// interop tests (the package `nginx` alone: core binary with ssl and proxy
+# built in; nginx-light/-core/-full only add module packages on top of it)
+if [[ $mode == test ]]; then
+    packages+=(python3 python3-websockets nodejs npm qt6-websockets-dev openssl
+        clang libclang-rt-14-dev llvm-14 nginx)
+fi
 # a command already on the machine stands for its package (e.g. a Node.js that bundles npm)
 declare -A provided_by_command=([nodejs]=node [npm]=npm)
 missing=()
@@ -89,10 +92,18 @@ cmake_args=(-S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # CI builds treat warnings as errors; set explicitly either way, as the cache would keep it
 if [[ ${CI:-} == true ]]; then cmake_args+=(-DWSW_WERROR=ON); else cmake_args+=(-DWSW_WERROR=OFF); fi
+# The launch builds the workbench alone; a tree the test command configured keeps its tests.
+build_args=(-j2)
+if [[ $mode == test ]]; then
+    cmake_args+=(-DWSW_BUILD_TESTS=ON)
+else
+    [[ -f build/CMakeCache.txt ]] || cmake_args+=(-DWSW_BUILD_TESTS=OFF)
+    build_args+=(--target wsworkbench)
+fi
 say "configuring (build/)"
 cmake "${cmake_args[@]}" >build.log 2>&1 || { cat build.log >&2; say "configure failed (see build.log)"; exit 1; }
 say "building with 2 jobs"
-if ! cmake --build build -j2 >>build.log 2>&1; then
+if ! cmake --build build "${build_args[@]}" >>build.log 2>&1; then
     tail -40 build.log >&2
     say "build failed (the end of build.log is above)"
     exit 1

@@ -2,16 +2,43 @@
 
 #include <algorithm>
 
-#include <QButtonGroup>
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QFontDatabase>
+#include <QFrame>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
-#include <QTime>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include "api/chainvalidation.h"
+#include "builtinechoserver.h"
+#include "format/messageformat.h"
+#include "models/framelogmodel.h"
+#include "models/messagelogfiltermodel.h"
+#include "models/messagelogmodel.h"
+#include "session.h"
+#include "theme.h"
+#include "widgets/buddylabel.h"
+#include "widgets/composer.h"
+#include "widgets/controleditor.h"
+#include "widgets/handshakeview.h"
+#include "widgets/informationview.h"
+#include "widgets/messagedetailview.h"
+#include "widgets/requestheaderseditor.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -19,372 +46,615 @@ namespace Wsw::Ui {
 
 namespace {
 
-constexpr qsizetype TextPreviewChars = 4000; // a log line stays readable; the rest is elided
-constexpr qsizetype BinaryPreviewBytes = 1024;
-constexpr int LogMaxLines = 10000; // bounded: the oldest lines go first
+constexpr int MaxUrlHistory = 20;
+constexpr qsizetype ErrorBodyPreviewChars = 600;
+
+bool isEnded(ConnectionState state)
+{
+    return state == ConnectionState::Idle || state == ConnectionState::Closed || state == ConnectionState::Failed;
+}
 
 struct StateLook
 {
     QString text;
-    QString background;
-    QString foreground;
+    Theme::StateColors colors;
 };
 
 StateLook stateLook(ConnectionState state)
 {
     switch (state) {
     case ConnectionState::Idle:
-        return {MainWindow::tr("Not connected"), u"#e4e7eb"_s, u"#38424c"_s};
+        return {MainWindow::tr("Not connected"), Theme::idleState()};
     case ConnectionState::Connecting:
+        return {MainWindow::tr("Connecting…"), Theme::busyState()};
     case ConnectionState::TlsHandshaking:
+        return {MainWindow::tr("TLS handshake…"), Theme::busyState()};
     case ConnectionState::AwaitingServerValidation:
+        return {MainWindow::tr("Checking certificate…"), Theme::busyState()};
     case ConnectionState::AwaitingUpgrade:
-        return {MainWindow::tr("Connecting…"), u"#fff1c2"_s, u"#6b5000"_s};
+        return {MainWindow::tr("Upgrading…"), Theme::busyState()};
     case ConnectionState::Open:
-        return {MainWindow::tr("Open"), u"#d3f0dc"_s, u"#145a2a"_s};
+        return {MainWindow::tr("Open"), Theme::openState()};
     case ConnectionState::Closing:
-        return {MainWindow::tr("Closing…"), u"#fff1c2"_s, u"#6b5000"_s};
+        return {MainWindow::tr("Closing…"), Theme::busyState()};
     case ConnectionState::Closed:
-        return {MainWindow::tr("Closed"), u"#e4e7eb"_s, u"#38424c"_s};
+        return {MainWindow::tr("Closed"), Theme::idleState()};
     case ConnectionState::Failed:
-        return {MainWindow::tr("Failed"), u"#f9d9d9"_s, u"#8a1c1c"_s};
+        return {MainWindow::tr("Failed"), Theme::failedState()};
     }
     return {};
 }
 
-bool isHexDigit(QChar c)
+/** Everything an error tells a person: the message, its status and rule, the HTTP answer, certificate errors. */
+QString describeError(const WebSocketError &error)
 {
-    const char16_t u = c.unicode();
-    return (u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F');
-}
-
-bool isEnded(ConnectionState state)
-{
-    return state == ConnectionState::Idle || state == ConnectionState::Closed ||
-           state == ConnectionState::Failed;
-}
-
-/** One log line per message: line breaks inside a text message are shown, not followed. */
-QString textPreview(const QByteArray &data)
-{
-    QString text = QString::fromUtf8(data);
-    const bool elided = text.size() > TextPreviewChars;
-    if (elided)
-        text.truncate(TextPreviewChars);
-    text.replace(u"\r\n"_s, u"␍↵"_s).replace(u'\n', u'↵').replace(u'\r', u'␍');
-    return elided ? text + u" …"_s : text;
-}
-
-QString describe(SocketMessageType type, const QByteArray &data)
-{
-    if (type == SocketMessageType::Utf8)
-        return MainWindow::tr("text, %1 bytes: %2").arg(data.size()).arg(textPreview(data));
-    const bool elided = data.size() > BinaryPreviewBytes;
-    const QString hex = QString::fromLatin1(data.first(std::min(data.size(), BinaryPreviewBytes)).toHex(' '));
-    return MainWindow::tr("binary, %1 bytes: %2").arg(data.size()).arg(elided ? hex + u" …"_s : hex);
-}
-
-/** Hex bytes as typed in Binary mode ("01 ff 7e", "01ff7e"); an error message names the first bad character.
- */
-QByteArray parseHex(const QString &text, QString *error)
-{
-    QByteArray digits;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (c.isSpace())
-            continue;
-        if (!isHexDigit(c)) {
-            *error =
-                MainWindow::tr("“%1” (character %2) is not a hex digit. In Binary mode a message is typed "
-                               "as hex bytes, e.g. 01 ff 7e.")
-                    .arg(c)
-                    .arg(i + 1);
-            return {};
-        }
-        digits.append(char(c.unicode()));
+    QStringList lines{error.toString()};
+    if (error.httpStatus() > 0) {
+        QString http = MainWindow::tr("The server answered HTTP %1 instead of 101 Switching Protocols.").arg(error.httpStatus());
+        if (!error.httpBody().isEmpty())
+            http += MainWindow::tr(" Its body: %1").arg(Format::singleLinePreview(error.httpBody(), ErrorBodyPreviewChars));
+        lines << http;
     }
-    if (digits.size() % 2 != 0) {
-        *error = MainWindow::tr("%1 hex digits is an odd number: every byte takes two digits, e.g. 01 ff 7e.")
-                     .arg(digits.size());
-        return {};
-    }
-    return QByteArray::fromHex(digits);
+    for (ChainValidationResult result : error.certificateErrors())
+        lines << u"• %1 — %2"_s.arg(ChainValidation::name(result), ChainValidation::explanation(result));
+    return lines.join(u'\n');
+}
+
+void setUpTable(QTableView *view)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setTextElideMode(Qt::ElideRight);
+    view->verticalHeader()->hide();
+    view->setCornerButtonEnabled(false);
+    // fixed row heights: the view never measures 100 000 rows
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setStretchLastSection(true);
 }
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent)
+MainWindow::MainWindow(BuiltInEchoServer *echoServer, QWidget *parent)
     : QMainWindow(parent)
-    , m_url(new QLineEdit)
-    , m_connectButton(new QPushButton(tr("Connect")))
-    , m_closeButton(new QPushButton(tr("Close (1000)")))
-    , m_stateLabel(new QLabel)
-    , m_textButton(new QToolButton)
-    , m_binaryButton(new QToolButton)
-    , m_typeGroup(new QButtonGroup(this))
-    , m_log(new QPlainTextEdit)
-    , m_composer(new QLineEdit)
-    , m_sendButton(new QPushButton(tr("Send")))
-    , m_pingButton(new QPushButton(tr("Ping")))
-    , m_status(new QLabel)
+    , m_echoServer(echoServer)
+    , m_session(new Session(this))
+    , m_logFilter(new MessageLogFilterModel(this))
 {
     setWindowTitle(tr("WebSocket Workbench"));
     setWindowIcon(QIcon(u":/icons/wsworkbench.svg"_s));
+    m_logFilter->setSourceModel(m_session->messageLog());
 
-    m_url->setPlaceholderText(tr("ws://host:port/path"));
-    m_url->setClearButtonEnabled(true);
-    m_connectButton->setDefault(true);
-    m_closeButton->setToolTip(tr("Starts the close handshake with code 1000 (normal closure)"));
-    m_stateLabel->setAlignment(Qt::AlignCenter);
-    m_stateLabel->setMinimumWidth(m_stateLabel->fontMetrics().horizontalAdvance(tr("Not connected")) + 28);
+    // built in reading order, which is also the tab order: URL bar, settings, log, inspectors, composer
+    QWidget *connectionBar = buildConnectionBar();
+    QWidget *errorPanel = buildErrorPanel();
+    QWidget *settings = buildSettingsPanel();
+    auto *center = new QSplitter(Qt::Vertical);
+    center->addWidget(buildLogPanel());
+    center->addWidget(buildInspectors());
+    center->setStretchFactor(0, 3);
+    center->setStretchFactor(1, 2);
+    center->setChildrenCollapsible(false);
+    m_composer = new Composer;
 
-    // Text/Binary: a two-segment switch, because it decides how the next message goes out
-    m_textButton->setText(tr("Text"));
-    m_textButton->setObjectName(u"textType"_s);
-    m_textButton->setToolTip(tr("MessageType Utf8: the next message goes out as text (valid UTF-8)"));
-    m_binaryButton->setText(tr("Binary"));
-    m_binaryButton->setObjectName(u"binaryType"_s);
-    m_binaryButton->setToolTip(tr("MessageType Binary: the next message goes out as binary, typed as hex"));
-    auto *typeSwitch = new QWidget;
-    typeSwitch->setStyleSheet(uR"(
-        QToolButton { border: 1px solid #7b8794; background: #ffffff; color: #1f2d3a;
-                      padding: 4px 16px; font-weight: bold; }
-        QToolButton:hover:!checked { background: #e6eef5; }
-        QToolButton:checked { background: #1f5f8b; border-color: #1f5f8b; color: #ffffff; }
-        QToolButton#textType { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
-        QToolButton#binaryType { border-left: none; border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
-    )"_s);
-    auto *typeLayout = new QHBoxLayout(typeSwitch);
-    typeLayout->setContentsMargins(0, 0, 0, 0);
-    typeLayout->setSpacing(0);
-    for (QToolButton *b : {m_textButton, m_binaryButton}) {
-        b->setCheckable(true);
-        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
-        b->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
-        typeLayout->addWidget(b);
-        m_typeGroup->addButton(b);
-    }
-    m_typeGroup->setExclusive(true);
-    m_textButton->setChecked(true);
-    m_socket.setMessageType(SocketMessageType::Utf8);
+    auto *work = new QWidget;
+    auto *workLayout = new QVBoxLayout(work);
+    workLayout->setContentsMargins(0, 0, 0, 0);
+    workLayout->addWidget(center, 1);
+    workLayout->addWidget(m_composer);
 
-    m_log->setReadOnly(true);
-    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_log->setMaximumBlockCount(LogMaxLines);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_log->setPlaceholderText(tr("Messages appear here: > sent, < received, · events, ! errors, "
-                                 "with millisecond timestamps."));
-    m_composer->setPlaceholderText(tr("Message to send (Enter)"));
-    m_pingButton->setToolTip(tr("Sends a ping; the pong's round-trip time is logged"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_status->setStyleSheet(u"QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f1b8b4;"
-                            " border-radius: 4px; padding: 5px 8px; }"_s);
-    m_status->hide();
+    auto *body = new QSplitter(Qt::Horizontal);
+    body->addWidget(settings);
+    body->addWidget(work);
+    body->setStretchFactor(0, 0);
+    body->setStretchFactor(1, 1);
+    body->setSizes({std::max(450, settings->sizeHint().width()), 900}); // the Control form unclipped
+    body->setChildrenCollapsible(false);
 
-    auto *connectionRow = new QHBoxLayout;
-    connectionRow->addWidget(new QLabel(tr("URL")));
-    connectionRow->addWidget(m_url, 1);
-    connectionRow->addWidget(m_connectButton);
-    connectionRow->addWidget(m_closeButton);
-    connectionRow->addWidget(m_stateLabel);
-
-    auto *composerRow = new QHBoxLayout;
-    composerRow->addWidget(typeSwitch);
-    composerRow->addSpacing(4);
-    composerRow->addWidget(m_composer, 1);
-    composerRow->addWidget(m_sendButton);
-    composerRow->addWidget(m_pingButton);
-
-    auto *layout = new QVBoxLayout;
-    layout->addLayout(connectionRow);
-    layout->addWidget(m_log, 1);
-    layout->addWidget(m_status);
-    layout->addLayout(composerRow);
     auto *central = new QWidget;
-    central->setLayout(layout);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(connectionBar);
+    layout->addWidget(errorPanel);
+    layout->addWidget(body, 1);
     setCentralWidget(central);
-    resize(960, 620);
+    buildMenus();
+    connectSession();
+    resize(1400, 900);
 
-    connect(m_connectButton, &QPushButton::clicked, this, &MainWindow::onConnectClicked);
-    connect(m_url, &QLineEdit::returnPressed, this, &MainWindow::onConnectClicked);
-    connect(m_closeButton, &QPushButton::clicked, this, &MainWindow::onCloseClicked);
-    connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::onSendClicked);
-    connect(m_composer, &QLineEdit::returnPressed, this, &MainWindow::onSendClicked);
-    connect(m_pingButton, &QPushButton::clicked, this, &MainWindow::onPingClicked);
-    connect(m_typeGroup, &QButtonGroup::buttonToggled, this, &MainWindow::onMessageTypeToggled);
-
-    connect(&m_socket, &MessageWebSocket::stateChanged, this, &MainWindow::updateEnabledState);
-    connect(&m_socket, &MessageWebSocket::connected, this, &MainWindow::onConnected);
-    connect(&m_socket, &MessageWebSocket::messageReceived, this, &MainWindow::onMessageReceived);
-    connect(&m_socket, &MessageWebSocket::pongReceived, this, &MainWindow::onPongReceived);
-    connect(&m_socket, &MessageWebSocket::closed, this, &MainWindow::onClosed);
-    connect(&m_socket, &MessageWebSocket::errorOccurred, this, &MainWindow::onError);
+    if (m_echoServer && m_echoServer->isRunning()) {
+        m_url->setEditText(m_echoServer->url().toString());
+        m_serverNote->setText(m_echoServer->description());
+    } else if (m_echoServer) {
+        m_serverNote->setText(m_echoServer->problem());
+    }
+    m_serverNote->setVisible(!m_serverNote->text().isEmpty());
     updateEnabledState();
 }
 
-void MainWindow::connectTo(const QUrl &url)
+MainWindow::~MainWindow() = default;
+
+// --- panels ----------------------------------------------------------------------------------
+
+QWidget *MainWindow::buildConnectionBar()
 {
-    m_url->setText(url.toString());
-    onConnectClicked();
+    m_url = new QComboBox;
+    m_url->setEditable(true);
+    m_url->setInsertPolicy(QComboBox::NoInsert); // history is ours: only URLs that were connected to
+    m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_url->setAccessibleName(tr("URL"));
+    m_url->lineEdit()->setAccessibleName(tr("URL"));
+    m_url->lineEdit()->setPlaceholderText(tr("ws://host:port/path or wss://…"));
+    m_url->lineEdit()->setClearButtonEnabled(true);
+    m_url->setToolTip(tr("The server's URL; earlier ones are in the list (Enter connects)"));
+    connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::onConnectClicked);
+
+    m_connectButton = new QPushButton(tr("Connect"));
+    m_connectButton->setAccessibleName(tr("Connect"));
+    m_connectButton->setDefault(true);
+    m_connectButton->setMinimumWidth(m_connectButton->fontMetrics().horizontalAdvance(tr("Disconnect")) + 32);
+    connect(m_connectButton, &QPushButton::clicked, this, &MainWindow::onConnectClicked);
+
+    auto *builtIn = new QToolButton;
+    builtIn->setText(tr("Built-in server"));
+    builtIn->setAccessibleName(tr("Built-in server"));
+    builtIn->setToolTip(tr("Fill in the URL of the workbench's own echo server"));
+    builtIn->setPopupMode(QToolButton::InstantPopup);
+    auto *menu = new QMenu(builtIn);
+    menu->addAction(tr("Echo server (ws://)"), this, [this] { useBuiltInServer(false); });
+    menu->addAction(tr("Echo server (wss://, self-signed certificate)"), this, [this] { useBuiltInServer(true); });
+    builtIn->setMenu(menu);
+    builtIn->setEnabled(m_echoServer && m_echoServer->isRunning());
+
+    m_stateLabel = new QLabel;
+    m_stateLabel->setAccessibleName(tr("Connection state"));
+    m_stateLabel->setAlignment(Qt::AlignCenter);
+    m_stateLabel->setMinimumWidth(m_stateLabel->fontMetrics().horizontalAdvance(tr("Checking certificate…")) + 28);
+
+    m_serverNote = new QLabel;
+    m_serverNote->setAccessibleName(tr("Built-in server"));
+    m_serverNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_serverNote->setStyleSheet(u"QLabel { color: %1; }"_s.arg(Theme::eventColor().name()));
+
+    auto *bar = new QWidget;
+    auto *grid = new QVBoxLayout(bar);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(2);
+    auto *row = new QHBoxLayout;
+    row->addWidget(buddyLabel(tr("&URL"), m_url));
+    row->addWidget(m_url, 1);
+    row->addWidget(m_connectButton);
+    row->addWidget(builtIn);
+    row->addWidget(m_stateLabel);
+    grid->addLayout(row);
+    grid->addWidget(m_serverNote);
+    return bar;
 }
 
-QString MainWindow::logText() const
+QWidget *MainWindow::buildErrorPanel()
 {
-    return m_log->toPlainText();
+    m_errorPanel = new QFrame;
+    m_errorPanel->setObjectName(u"errorPanel"_s);
+    m_errorPanel->setStyleSheet(Theme::errorPanelStyle());
+    m_errorText = new QLabel;
+    m_errorText->setAccessibleName(tr("Error"));
+    m_errorText->setWordWrap(true);
+    m_errorText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *dismiss = new QToolButton;
+    dismiss->setText(tr("Dismiss"));
+    dismiss->setAccessibleName(tr("Dismiss error"));
+    connect(dismiss, &QToolButton::clicked, this, &MainWindow::clearProblem);
+    auto *layout = new QHBoxLayout(m_errorPanel);
+    layout->setContentsMargins(8, 5, 8, 5);
+    layout->addWidget(m_errorText, 1);
+    layout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_errorPanel->hide();
+    return m_errorPanel;
+}
+
+QWidget *MainWindow::buildSettingsPanel()
+{
+    m_controlEditor = new ControlEditor;
+    MessageWebSocketControl initial = m_session->socket().control();
+    m_controlEditor->setControl(initial);
+    connect(m_controlEditor, &ControlEditor::messageTypeChanged, m_session, &Session::setMessageType);
+    m_headersEditor = new RequestHeadersEditor;
+
+    auto *tabs = new QTabWidget;
+    tabs->setAccessibleName(tr("Connection settings"));
+    tabs->addTab(m_controlEditor, tr("Control"));
+    tabs->addTab(m_headersEditor, tr("Request headers"));
+
+    auto *panel = new QWidget;
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(tabs, 1);
+    panel->setMinimumWidth(360);
+    return panel;
+}
+
+QWidget *MainWindow::buildLogPanel()
+{
+    m_showSent = new QCheckBox(tr("Sent"));
+    m_showReceived = new QCheckBox(tr("Received"));
+    m_showEvents = new QCheckBox(tr("Events"));
+    for (QCheckBox *box : {m_showSent, m_showReceived, m_showEvents}) {
+        box->setChecked(true);
+        box->setAccessibleName(tr("Show %1").arg(box->text().toLower()));
+    }
+    connect(m_showSent, &QCheckBox::toggled, m_logFilter, &MessageLogFilterModel::setShowSent);
+    connect(m_showReceived, &QCheckBox::toggled, m_logFilter, &MessageLogFilterModel::setShowReceived);
+    connect(m_showEvents, &QCheckBox::toggled, m_logFilter, &MessageLogFilterModel::setShowEvents);
+
+    m_typeFilter = new QComboBox;
+    m_typeFilter->addItem(tr("Any type"), QVariant::fromValue(MessageLogFilterModel::TypeFilter::Any));
+    m_typeFilter->addItem(tr("Text"), QVariant::fromValue(MessageLogFilterModel::TypeFilter::Text));
+    m_typeFilter->addItem(tr("Binary"), QVariant::fromValue(MessageLogFilterModel::TypeFilter::Binary));
+    m_typeFilter->setAccessibleName(tr("Type filter"));
+    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_logFilter->setTypeFilter(m_typeFilter->currentData().value<MessageLogFilterModel::TypeFilter>());
+    });
+
+    m_textFilter = new QLineEdit;
+    m_textFilter->setAccessibleName(tr("Filter"));
+    m_textFilter->setPlaceholderText(tr("text in messages (hex for binary) — Ctrl+F"));
+    m_textFilter->setClearButtonEnabled(true);
+    m_regexFilter = new QCheckBox(tr("Regex"));
+    m_regexFilter->setAccessibleName(tr("Regular expression"));
+    connect(m_textFilter, &QLineEdit::textChanged, this, &MainWindow::onTextFilterEdited);
+    connect(m_regexFilter, &QCheckBox::toggled, this, &MainWindow::onTextFilterEdited);
+
+    m_autoScroll = new QCheckBox(tr("Auto-scroll"));
+    m_autoScroll->setAccessibleName(tr("Auto-scroll"));
+    m_autoScroll->setChecked(true);
+    m_autoScroll->setToolTip(tr("Keep the newest message in view; turn off to read older ones while traffic goes on"));
+
+    m_capacity = new QSpinBox;
+    m_capacity->setRange(1000, 1000000);
+    m_capacity->setSingleStep(10000);
+    m_capacity->setGroupSeparatorShown(true);
+    m_capacity->setValue(int(m_session->messageLog()->capacity()));
+    m_capacity->setAccessibleName(tr("Rows kept"));
+    m_capacity->setToolTip(tr("The log keeps this many rows; older ones go first"));
+    connect(m_capacity, &QSpinBox::valueChanged, this, [this](int rows) {
+        m_session->messageLog()->setCapacity(rows);
+    });
+
+    auto *clear = new QPushButton(tr("Clear"));
+    clear->setAccessibleName(tr("Clear log"));
+    clear->setToolTip(tr("Forget the logged messages and frames (Ctrl+L)"));
+    connect(clear, &QPushButton::clicked, m_session, &Session::clearLogs);
+
+    m_logView = new QTableView;
+    m_logView->setAccessibleName(tr("Message log"));
+    m_logView->setModel(m_logFilter);
+    setUpTable(m_logView);
+    QHeaderView *header = m_logView->horizontalHeader();
+    const QFontMetrics fm = m_logView->fontMetrics();
+    header->resizeSection(MessageLogModel::Sequence, fm.horizontalAdvance(u"0000000"_s));
+    header->resizeSection(MessageLogModel::Time, fm.horizontalAdvance(u"00:00:00.000  "_s));
+    header->resizeSection(MessageLogModel::Delta, fm.horizontalAdvance(u"+00000 ms "_s));
+    header->resizeSection(MessageLogModel::Direction, fm.horizontalAdvance(u"Dir  "_s));
+    header->resizeSection(MessageLogModel::Type, fm.horizontalAdvance(u"Binary  "_s));
+    header->resizeSection(MessageLogModel::Size, fm.horizontalAdvance(u"00000000  "_s));
+    connect(m_logView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::onLogSelectionChanged);
+    connect(m_logFilter, &QAbstractItemModel::rowsInserted, this, &MainWindow::onRowsInserted);
+    connect(m_session->messageLog(), &MessageLogModel::rowsDiscarded, this, &MainWindow::onRowsDiscarded);
+
+    m_logNote = new QLabel;
+    m_logNote->setAccessibleName(tr("Log note"));
+    m_logNote->setStyleSheet(Theme::warningPanelStyle());
+    m_logNote->hide();
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Show:")));
+    filters->addWidget(m_showSent);
+    filters->addWidget(m_showReceived);
+    filters->addWidget(m_showEvents);
+    filters->addSpacing(8);
+    filters->addWidget(buddyLabel(tr("T&ype"), m_typeFilter));
+    filters->addWidget(m_typeFilter);
+    filters->addSpacing(8);
+    filters->addWidget(buddyLabel(tr("&Filter"), m_textFilter));
+    filters->addWidget(m_textFilter, 1);
+    filters->addWidget(m_regexFilter);
+    filters->addSpacing(8);
+    filters->addWidget(m_autoScroll);
+    filters->addWidget(buddyLabel(tr("&Keep"), m_capacity));
+    filters->addWidget(m_capacity);
+    filters->addWidget(clear);
+
+    auto *panel = new QWidget;
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(m_logNote);
+    layout->addWidget(m_logView, 1);
+    return panel;
+}
+
+QWidget *MainWindow::buildFramesPanel()
+{
+    m_frameView = new QTableView;
+    m_frameView->setAccessibleName(tr("Frames"));
+    m_frameView->setModel(m_session->frameLog());
+    setUpTable(m_frameView);
+    m_frameView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_frameView->horizontalHeader()->setStretchLastSection(true);
+    connect(m_frameView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::onFrameSelectionChanged);
+    connect(m_session->frameLog(), &QAbstractItemModel::rowsInserted, m_frameView, [this] {
+        if (m_autoScroll->isChecked())
+            m_frameView->scrollToBottom();
+    });
+    m_frameHex = new QLabel(tr("Select a frame to see the start of its payload."));
+    m_frameHex->setAccessibleName(tr("Frame payload"));
+    m_frameHex->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_frameHex->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_frameHex->setWordWrap(true);
+
+    auto *panel = new QWidget;
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_frameView, 1);
+    layout->addWidget(m_frameHex);
+    return panel;
+}
+
+QWidget *MainWindow::buildInspectors()
+{
+    m_detail = new MessageDetailView;
+    m_handshakeView = new HandshakeView;
+    m_informationView = new InformationView;
+    m_inspectors = new QTabWidget;
+    m_inspectors->setAccessibleName(tr("Inspectors"));
+    m_inspectors->addTab(m_detail, tr("Message"));
+    m_inspectors->addTab(buildFramesPanel(), tr("Frames"));
+    m_inspectors->addTab(m_handshakeView, tr("Handshake"));
+    m_inspectors->addTab(m_informationView, tr("Information"));
+    return m_inspectors;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    QAction *connectAction = connection->addAction(tr("Connect / Disconnect"), this, &MainWindow::onConnectClicked);
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    connection->addAction(tr("Use the built-in echo server (ws://)"), this, [this] { useBuiltInServer(false); })
+            ->setEnabled(m_echoServer && m_echoServer->isRunning());
+    connection->addAction(tr("Use the built-in echo server (wss://)"), this, [this] { useBuiltInServer(true); })
+            ->setEnabled(m_echoServer && m_echoServer->tlsUrl().isValid());
+    connection->addSeparator();
+    connection->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *log = menuBar()->addMenu(tr("&Log"));
+    log->addAction(tr("Find"), QKeySequence::Find, this, [this] {
+        m_textFilter->setFocus();
+        m_textFilter->selectAll();
+    });
+    QAction *clear = log->addAction(tr("Clear"), m_session, &Session::clearLogs);
+    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    log->addAction(tr("Compose a message"), QKeySequence(Qt::CTRL | Qt::Key_M), m_composer, &Composer::focusMessage);
+}
+
+void MainWindow::connectSession()
+{
+    connect(m_session, &Session::stateChanged, this, &MainWindow::updateEnabledState);
+    connect(m_session, &Session::closed, this, &MainWindow::updateEnabledState);
+    connect(m_session, &Session::errorChanged, this, &MainWindow::onErrorChanged);
+    connect(m_session, &Session::handshakeChanged, this, [this] { m_handshakeView->showTranscript(m_session->handshake()); });
+    connect(m_session, &Session::informationChanged, this, &MainWindow::refreshInformation);
+    connect(m_session, &Session::pongReceived, m_composer, &Composer::setRoundTrip);
+    connect(m_session, &Session::messageTypeChanged, this, [this](SocketMessageType type) {
+        m_composer->setMessageType(type);
+        m_controlEditor->setMessageType(type);
+    });
+    connect(m_composer, &Composer::messageTypeChanged, m_session, &Session::setMessageType);
+    connect(m_composer, &Composer::sendRequested, this, &MainWindow::onSendRequested);
+    connect(m_composer, &Composer::pingRequested, m_session, &Session::ping);
+    connect(m_composer, &Composer::closeRequested, m_session, &Session::close);
+    connect(m_composer, &Composer::problem, this, &MainWindow::showProblem);
+    m_composer->setMessageType(m_session->messageType());
+    m_controlEditor->setMessageType(m_session->messageType());
+}
+
+// --- actions ---------------------------------------------------------------------------------
+
+void MainWindow::connectTo(const QUrl &url)
+{
+    m_url->setEditText(url.toString());
+    onConnectClicked();
 }
 
 void MainWindow::onConnectClicked()
 {
-    const ConnectionState state = m_socket.state();
-    if (state == ConnectionState::Open || state == ConnectionState::Closing) {
-        m_socket.abort(); // "Disconnect": no close frame; Close (1000) is the polite way
-        appendLog(u"·", tr("dropped the connection without a close frame"));
+    if (m_session->isActive()) {
+        m_session->disconnectNow(); // no close frame; the composer's Close is the polite way
+        updateEnabledState();
         return;
     }
-    if (!isEnded(state)) {
-        m_socket.cancelConnect();
+    clearProblem();
+    QString error;
+    const std::optional<MessageWebSocketControl> control = m_controlEditor->control(&error);
+    if (!control) {
+        showProblem(tr("Control: %1").arg(error));
         return;
     }
-    clearError();
-    const QString text = m_url->text().trimmed();
-    if (text.isEmpty()) {
-        showError(tr("Type the server's URL first, e.g. ws://127.0.0.1:8080/chat"));
+    const std::optional<Codec::HeaderList> headers = m_headersEditor->headers(&error);
+    if (!headers) {
+        showProblem(tr("Request headers: %1").arg(error));
         return;
     }
-    if (!m_socket.connectAsync(QUrl::fromUserInput(text)))
-        showError(m_socket.lastError().toString());
+    if (m_session->connectTo(m_url->currentText(), *control, *headers))
+        rememberUrl(m_session->url().toString());
 }
 
-void MainWindow::onCloseClicked()
+void MainWindow::useBuiltInServer(bool tls)
 {
-    if (!m_socket.close(1000, {}))
-        showError(m_socket.lastError().toString());
+    if (!m_echoServer || m_session->isActive())
+        return;
+    if (!tls) {
+        m_url->setEditText(m_echoServer->url().toString());
+        return;
+    }
+    if (!m_echoServer->tlsUrl().isValid()) {
+        showProblem(m_echoServer->tlsProblem());
+        return;
+    }
+    m_url->setEditText(m_echoServer->tlsUrl().toString());
+    // Its certificate is self-signed: trust it by its key's pin, visibly, in the Control editor
+    std::optional<MessageWebSocketControl> control = m_controlEditor->control();
+    if (control && !control->pinnedPublicKeys.contains(m_echoServer->certificatePin())) {
+        control->pinnedPublicKeys << m_echoServer->certificatePin();
+        m_controlEditor->setControl(*control);
+    }
+    m_serverNote->setText(tr("wss:// to the built-in echo server: its certificate is self-signed, so the Control "
+                             "editor pins its key (%1) — trusted because of the pin, not a CA.")
+                                  .arg(m_echoServer->certificatePin()));
+    m_serverNote->show();
 }
 
-void MainWindow::onSendClicked()
+void MainWindow::onSendRequested(const QByteArray &payload)
 {
-    QByteArray payload;
-    if (m_binaryButton->isChecked()) {
-        QString error;
-        payload = parseHex(m_composer->text(), &error);
-        if (!error.isEmpty()) {
-            showError(error); // the text stays in the composer to be corrected
-            return;
-        }
+    if (m_session->send(payload)) {
+        m_composer->messageSent();
+        clearProblem();
+    }
+}
+
+void MainWindow::onErrorChanged(const WebSocketError &error)
+{
+    if (!error.isError()) {
+        clearProblem();
+        return;
+    }
+    QString text = describeError(error);
+    const QUrl url = m_session->url();
+    const QUrl builtIn = m_echoServer ? m_echoServer->tlsUrl() : QUrl();
+    if (!error.certificateErrors().isEmpty() && builtIn.isValid() && url.host() == builtIn.host()
+        && url.port() == builtIn.port())
+        text += u'\n' + tr("This is the built-in echo server, whose certificate is self-signed: Connection ▸ Use the "
+                           "built-in echo server (wss://) trusts it by pinning its key.");
+    showProblem(text);
+}
+
+void MainWindow::onLogSelectionChanged()
+{
+    const QModelIndex current = m_logFilter->mapToSource(m_logView->currentIndex());
+    if (!current.isValid()) {
+        m_detail->showNothing();
+        return;
+    }
+    m_detail->showEntry(m_session->messageLog()->entry(current.row()));
+}
+
+void MainWindow::onFrameSelectionChanged()
+{
+    const QModelIndex current = m_frameView->currentIndex();
+    if (!current.isValid())
+        return;
+    const QByteArray head = current.siblingAtColumn(0).data(FrameLogModel::RawBytesRole).toByteArray();
+    m_frameHex->setText(head.isEmpty() ? tr("No payload.") : Format::hexDump(head).trimmed());
+}
+
+void MainWindow::onTextFilterEdited()
+{
+    QString error;
+    if (m_logFilter->setTextFilter(m_textFilter->text(), m_regexFilter->isChecked(), &error)) {
+        m_textFilter->setStyleSheet({});
+        m_textFilter->setToolTip({});
     } else {
-        payload = m_composer->text().toUtf8();
+        m_textFilter->setStyleSheet(u"QLineEdit { background: #fdecea; }"_s);
+        m_textFilter->setToolTip(error);
     }
-    if (!m_socket.sendMessage(payload)) {
-        showError(m_socket.lastError().toString());
-        return;
-    }
-    appendLog(u">", describe(m_socket.control().messageType, payload));
-    m_composer->clear();
-    clearError();
 }
 
-void MainWindow::onPingClicked()
+void MainWindow::onRowsInserted()
 {
-    if (!m_socket.ping("workbench"))
-        showError(m_socket.lastError().toString());
+    if (m_autoScroll->isChecked())
+        m_logView->scrollToBottom();
 }
 
-void MainWindow::onMessageTypeToggled()
+void MainWindow::onRowsDiscarded(quint64 total)
 {
-    // MessageType is the one Control property that may change while connected
-    const bool binary = m_binaryButton->isChecked();
-    m_socket.setMessageType(binary ? SocketMessageType::Binary : SocketMessageType::Utf8);
-    m_composer->setPlaceholderText(binary ? tr("Hex bytes to send, e.g. 01 ff 7e (Enter)")
-                                          : tr("Message to send (Enter)"));
+    m_logNote->setText(tr("%1 older rows were removed: the log keeps the newest %2 (Keep).")
+                               .arg(QLocale().toString(total), QLocale().toString(m_session->messageLog()->capacity())));
+    m_logNote->show();
 }
 
-void MainWindow::onConnected()
+void MainWindow::rememberUrl(const QString &url)
 {
-    const QString protocol = m_socket.information().protocol;
-    appendLog(u"·", protocol.isEmpty() ? tr("connected to %1").arg(m_url->text())
-                                       : tr("connected to %1 (subprotocol %2)").arg(m_url->text(), protocol));
-    const CompressionInformation compression = m_socket.information().compression;
-    if (compression.negotiated)
-        appendLog(u"·", compression.note.isEmpty() ? tr("compression: %1").arg(compression.extension)
-                                                   : tr("compression: %1 (%2)").arg(compression.extension, compression.note));
-    else
-        appendLog(u"·", tr("compression: not negotiated (the server declined permessage-deflate)"));
-    clearError();
-    m_composer->setFocus();
+    const int existing = m_url->findText(url);
+    if (existing >= 0)
+        m_url->removeItem(existing);
+    m_url->insertItem(0, url);
+    while (m_url->count() > MaxUrlHistory)
+        m_url->removeItem(m_url->count() - 1);
+    m_url->setCurrentIndex(0);
 }
 
-void MainWindow::onMessageReceived(const MessageWebSocketMessageReceivedEventArgs &args)
+void MainWindow::refreshInformation()
 {
-    appendLog(u"<", describe(args.messageType(), args.data()));
-}
-
-void MainWindow::onPongReceived(std::chrono::milliseconds roundTrip)
-{
-    appendLog(u"·", roundTrip.count() < 1 ? tr("pong after < 1 ms")
-                                          : tr("pong after %1 ms").arg(roundTrip.count()));
-}
-
-void MainWindow::onClosed(const WebSocketClosedEventArgs &args)
-{
-    const QString reason = args.reason().isEmpty() ? QString() : u" “"_s + args.reason() + u'”';
-    appendLog(u"·", tr("closed: code %1%2, %3")
-                        .arg(args.code())
-                        .arg(reason, args.wasClean() ? tr("clean") : tr("not clean")));
-}
-
-void MainWindow::onError(const WebSocketError &error)
-{
-    QString text = error.toString();
-    if (error.httpStatus() > 0 && !error.httpBody().isEmpty())
-        text +=
-            u'\n' + textPreview(error.httpBody().first(std::min<qsizetype>(error.httpBody().size(), 2000)));
-    showError(text);
-    appendLog(u"!", error.message());
+    m_informationView->showInformation(m_session->socket().information(), m_session->state());
 }
 
 void MainWindow::updateEnabledState()
 {
-    const ConnectionState state = m_socket.state();
+    const ConnectionState state = m_session->state();
     const bool open = state == ConnectionState::Open;
     const bool ended = isEnded(state);
 
-    const StateLook look = stateLook(state);
+    StateLook look = stateLook(state);
+    QString stateTip;
+    if (const std::optional<WebSocketClosedEventArgs> close = m_session->lastClose(); close && ended) {
+        look.text += u" · %1"_s.arg(close->code()); // the peer's code at a glance; the rest in the tooltip
+        stateTip = tr("%1%2, %3")
+                           .arg(Format::closeCodeName(close->code()),
+                                close->reason().isEmpty() ? QString() : u" “"_s + close->reason() + u'”',
+                                close->wasClean() ? tr("clean close handshake") : tr("no clean close handshake"));
+    }
     m_stateLabel->setText(look.text);
+    m_stateLabel->setToolTip(stateTip);
     m_stateLabel->setStyleSheet(u"QLabel { background: %1; color: %2; border-radius: 10px; padding: 3px 12px;"
-                                " font-weight: bold; }"_s.arg(look.background, look.foreground));
+                                " font-weight: bold; }"_s.arg(look.colors.background.name(), look.colors.foreground.name()));
 
-    m_url->setReadOnly(!ended);
+    m_url->setEnabled(ended);
     if (ended)
         m_connectButton->setText(tr("Connect"));
     else if (open || state == ConnectionState::Closing)
         m_connectButton->setText(tr("Disconnect"));
     else
         m_connectButton->setText(tr("Cancel"));
-    m_connectButton->setToolTip(open || state == ConnectionState::Closing
-                                    ? tr("Drops the connection at once, without a close frame")
-                                    : QString());
-    m_closeButton->setEnabled(open);
-    m_composer->setEnabled(open);
-    m_sendButton->setEnabled(open);
-    m_pingButton->setEnabled(open);
+    m_connectButton->setAccessibleName(m_connectButton->text());
+    m_connectButton->setToolTip(ended ? tr("Connect to the URL (Ctrl+K)")
+                                      : open || state == ConnectionState::Closing
+                                      ? tr("Drops the connection at once, without a close frame (Ctrl+K)")
+                                      : tr("Abandons the connection attempt (Ctrl+K)"));
+    m_controlEditor->setLocked(!ended);
+    m_headersEditor->setLocked(!ended);
+    m_composer->setOpen(open);
+    if (open)
+        m_composer->focusMessage();
 }
 
-void MainWindow::appendLog(QStringView direction, const QString &text)
+void MainWindow::showProblem(const QString &text)
 {
-    m_log->appendPlainText(QTime::currentTime().toString(u"HH:mm:ss.zzz"_s) + u' ' + direction + u' ' + text);
+    m_errorText->setText(text);
+    m_errorPanel->show();
 }
 
-void MainWindow::showError(const QString &text)
+void MainWindow::clearProblem()
 {
-    m_status->setText(text);
-    m_status->show();
+    m_errorText->clear();
+    m_errorPanel->hide();
 }
 
-void MainWindow::clearError()
+QString MainWindow::errorText() const
 {
-    m_status->clear();
-    m_status->hide();
+    return m_errorPanel->isHidden() ? QString() : m_errorText->text();
 }
 
 } // namespace Wsw::Ui

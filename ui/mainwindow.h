@@ -4,20 +4,34 @@
 
 #include "api/messagewebsocket.h"
 
-class QButtonGroup;
+class QCheckBox;
+class QComboBox;
+class QFrame;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
-class QToolButton;
+class QSpinBox;
+class QTabWidget;
+class QTableView;
 
 namespace Wsw::Ui {
 
+class BuiltInEchoServer;
+class Composer;
+class ControlEditor;
+class HandshakeView;
+class InformationView;
+class MessageDetailView;
+class MessageLogFilterModel;
+class RequestHeadersEditor;
+class Session;
+
 /**
- * The first workbench window: connect to a URL, switch the message type live, send and see
- * messages with millisecond timestamps, ping with round-trip time, close or drop. Errors show
- * inline, never in a modal box. (The full workbench, with the Control editor, inspectors and
- * statistics, comes later.)
+ * The workbench window for one Session: the URL bar with history, Connect/Disconnect and the
+ * state; the Control editor and request headers; the message log with filters; the composer;
+ * and the inspectors (message detail, frames, handshake, information). Every panel is made by
+ * its own build function; what is enabled follows from the session's state in one place,
+ * updateEnabledState(). Errors show inline, never in a modal box.
  */
 class MainWindow final : public QMainWindow
 {
@@ -25,44 +39,76 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    /** echoServer may be null (no built-in server, e.g. in tests that bring their own). */
+    explicit MainWindow(BuiltInEchoServer *echoServer = nullptr, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     /** Fills the URL field and connects. */
     void connectTo(const QUrl &url);
-    /** The log's text (for tests). */
-    QString logText() const;
-    MessageWebSocket &socket() { return m_socket; }
+    Session &session() { return *m_session; }
+    ControlEditor &controlEditor() { return *m_controlEditor; }
+    /** The inline error panel's text; empty when it is hidden. */
+    QString errorText() const;
 
 private:
-    void onConnectClicked();
-    void onCloseClicked();
-    void onSendClicked();
-    void onPingClicked();
-    void onMessageTypeToggled();
-    void onConnected();
-    void onMessageReceived(const MessageWebSocketMessageReceivedEventArgs &args);
-    void onPongReceived(std::chrono::milliseconds roundTrip);
-    void onClosed(const WebSocketClosedEventArgs &args);
-    void onError(const WebSocketError &error);
-    /** The one place that decides what is enabled and what the state label says, from the engine's state. */
-    void updateEnabledState();
-    void appendLog(QStringView direction, const QString &text);
-    void showError(const QString &text);
-    void clearError();
+    QWidget *buildConnectionBar();
+    QWidget *buildErrorPanel();
+    QWidget *buildSettingsPanel();
+    QWidget *buildLogPanel();
+    QWidget *buildInspectors();
+    QWidget *buildFramesPanel();
+    void buildMenus();
+    void connectSession();
 
-    MessageWebSocket m_socket;
-    QLineEdit *m_url;
-    QPushButton *m_connectButton;
-    QPushButton *m_closeButton;
-    QLabel *m_stateLabel;
-    QToolButton *m_textButton;
-    QToolButton *m_binaryButton;
-    QButtonGroup *m_typeGroup;
-    QPlainTextEdit *m_log;
-    QLineEdit *m_composer;
-    QPushButton *m_sendButton;
-    QPushButton *m_pingButton;
-    QLabel *m_status;
+    void onConnectClicked();
+    void useBuiltInServer(bool tls);
+    void onSendRequested(const QByteArray &payload);
+    void onErrorChanged(const WebSocketError &error);
+    void onLogSelectionChanged();
+    void onFrameSelectionChanged();
+    void onTextFilterEdited();
+    void onRowsInserted();
+    void onRowsDiscarded(quint64 total);
+    void rememberUrl(const QString &url);
+    void refreshInformation();
+    /** The one place that decides what is enabled and what the state indicator says. */
+    void updateEnabledState();
+    void showProblem(const QString &text);
+    void clearProblem();
+
+    BuiltInEchoServer *m_echoServer;
+    Session *m_session;
+    MessageLogFilterModel *m_logFilter;
+    // connection bar
+    QComboBox *m_url = nullptr;
+    QPushButton *m_connectButton = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLabel *m_serverNote = nullptr;
+    // inline error
+    QFrame *m_errorPanel = nullptr;
+    QLabel *m_errorText = nullptr;
+    // settings
+    ControlEditor *m_controlEditor = nullptr;
+    RequestHeadersEditor *m_headersEditor = nullptr;
+    // log
+    QTableView *m_logView = nullptr;
+    QCheckBox *m_showSent = nullptr;
+    QCheckBox *m_showReceived = nullptr;
+    QCheckBox *m_showEvents = nullptr;
+    QComboBox *m_typeFilter = nullptr;
+    QLineEdit *m_textFilter = nullptr;
+    QCheckBox *m_regexFilter = nullptr;
+    QCheckBox *m_autoScroll = nullptr;
+    QSpinBox *m_capacity = nullptr;
+    QLabel *m_logNote = nullptr;
+    // inspectors
+    QTabWidget *m_inspectors = nullptr;
+    MessageDetailView *m_detail = nullptr;
+    QTableView *m_frameView = nullptr;
+    QLabel *m_frameHex = nullptr;
+    HandshakeView *m_handshakeView = nullptr;
+    InformationView *m_informationView = nullptr;
+    Composer *m_composer = nullptr;
 };
 
 } // namespace Wsw::Ui

@@ -131,8 +131,10 @@ int runServe(const QStringList &arguments)
             return;
         }
         const LocalEchoServer::Counters counters = server.counters();
-        printErr(u"wscli: stopping; " + QString::number(counters.upgraded) + u" clients served, "
-                 + QString::number(counters.messagesEchoed) + u" messages echoed");
+        printErr(u"wscli: stopping; " + QString::number(counters.upgraded)
+                 + (counters.upgraded == 1 ? u" client served, " : u" clients served, ")
+                 + QString::number(counters.messagesEchoed)
+                 + (counters.messagesEchoed == 1 ? u" message echoed" : u" messages echoed"));
         server.close();
         if (server.connectionCount() == 0) {
             loop.exit();

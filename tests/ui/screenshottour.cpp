@@ -1,0 +1,182 @@
+// Drives the workbench to realistic states against its built-in echo server and saves a
+// screenshot of each: `wsw_screenshot_tour <directory>`. Run by scripts/screenshots.sh under Xvfb
+// (real X11 rendering) for the README, and by CTest offscreen so the tour itself cannot rot.
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QTreeWidget>
+
+#include "builtinechoserver.h"
+#include "mainwindow.h"
+#include "models/messagelogmodel.h"
+#include "session.h"
+#include "widgetlookup.h"
+#include "widgets/composer.h"
+#include "widgets/controleditor.h"
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Wsw;
+using Wsw::Test::named;
+
+namespace {
+
+/** Runs the event loop until done() or the bound; false on timeout. */
+bool waitFor(const std::function<bool()> &done, int boundMs = 15000)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > boundMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+void settle(int ms = 300)
+{
+    waitFor([] { return false; }, ms);
+}
+
+bool save(QWidget *window, const QString &directory, const QString &name)
+{
+    settle();
+    const QString path = QDir(directory).filePath(name + u".png"_s);
+    if (!window->grab().save(path)) {
+        qCritical("could not write %s", qPrintable(path));
+        return false;
+    }
+    qInfo("saved %s", qPrintable(path));
+    return true;
+}
+
+void send(Ui::MainWindow &window, Ui::Composer::InputFormat format, const QString &text)
+{
+    auto *composer = window.findChild<Ui::Composer *>();
+    composer->setInputFormat(format);
+    composer->setMessageText(text);
+    named<QPushButton>(&window, u"Send"_s)->click();
+}
+
+void selectInspector(Ui::MainWindow &window, const QString &tab)
+{
+    auto *tabs = named<QTabWidget>(&window, u"Inspectors"_s);
+    for (int i = 0; i < tabs->count(); ++i)
+        if (tabs->tabText(i) == tab)
+            tabs->setCurrentIndex(i);
+}
+
+bool connectAndWait(Ui::MainWindow &window, ConnectionState expected)
+{
+    named<QPushButton>(&window, u"Connect"_s)->click();
+    return waitFor([&] { return window.session().state() == expected; });
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"WebSocket Workbench"_s);
+    if (argc != 2) {
+        qCritical("usage: wsw_screenshot_tour <directory for the PNG files>");
+        return 2;
+    }
+    const QString directory = QString::fromLocal8Bit(argv[1]);
+    QDir().mkpath(directory);
+    QTemporaryDir identity; // a fresh self-signed identity, as on a first run
+    Ui::BuiltInEchoServer echo;
+    if (!echo.start(identity.path()) || !echo.tlsUrl().isValid()) {
+        qCritical("built-in echo server: %s %s", qPrintable(echo.problem()), qPrintable(echo.tlsProblem()));
+        return 1;
+    }
+
+    bool ok = true;
+    {
+        // 1. connected with traffic: text, JSON and binary, a JSON message selected
+        Ui::MainWindow window(&echo);
+        window.resize(1400, 900);
+        window.show();
+        ok &= connectAndWait(window, ConnectionState::Open);
+        send(window, Ui::Composer::InputFormat::Text, u"Hello, echo server!"_s);
+        send(window, Ui::Composer::InputFormat::Json, uR"({"type":"subscribe","channel":"prices","symbols":["BTC","ETH"],"depth":10})"_s);
+        named<QToolButton>(&window, u"Binary"_s)->click();
+        send(window, Ui::Composer::InputFormat::Hex, u"00 01 02 03 de ad be ef 7f 80 ff"_s);
+        named<QToolButton>(&window, u"Text"_s)->click();
+        send(window, Ui::Composer::InputFormat::Text, u"Grüße — ünïcödé ✓"_s);
+        named<QLineEdit>(&window, u"Ping payload"_s)->setText(u"are you there?"_s);
+        named<QPushButton>(&window, u"Ping"_s)->click();
+        ok &= waitFor([&] { return window.session().messageLog()->rowCount() >= 12; });
+        auto *log = named<QTableView>(&window, u"Message log"_s);
+        for (int row = 0; row < log->model()->rowCount(); ++row)
+            if (log->model()->index(row, Ui::MessageLogModel::Preview).data().toString().contains(u"subscribe"_s)
+                && log->model()->index(row, Ui::MessageLogModel::Direction).data(Qt::ToolTipRole).toString().contains(u"eceived"_s))
+                log->selectRow(row);
+        selectInspector(window, u"Message"_s);
+        ok &= save(&window, directory, u"connected-traffic"_s);
+
+        // 2. the frame inspector with a frame selected
+        selectInspector(window, u"Frames"_s);
+        auto *frames = named<QTableView>(&window, u"Frames"_s);
+        frames->selectRow(std::max(0, frames->model()->rowCount() - 4));
+        ok &= save(&window, directory, u"frame-inspector"_s);
+
+        // 3. the handshake transcript and the information panel
+        selectInspector(window, u"Handshake"_s);
+        ok &= save(&window, directory, u"handshake"_s);
+        named<QPushButton>(&window, u"Close"_s)->click();
+        ok &= waitFor([&] { return !window.session().isActive(); });
+    }
+    {
+        // 4. wss:// to the built-in server, trusted by its pinned key: the Information panel's TLS part
+        Ui::MainWindow window(&echo);
+        window.resize(1400, 900);
+        window.show();
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text().contains(u"wss://"_s) && action->text().startsWith(u"Use"_s))
+                action->trigger();
+        ok &= connectAndWait(window, ConnectionState::Open);
+        send(window, Ui::Composer::InputFormat::Text, u"over TLS"_s);
+        ok &= waitFor([&] { return window.session().socket().information().counters.messagesReceived == 1; });
+        selectInspector(window, u"Information"_s);
+        settle(1100); // the panel refreshes every second
+        window.findChild<QTreeWidget *>()->scrollToBottom();
+        ok &= save(&window, directory, u"information-tls"_s);
+        named<QPushButton>(&window, u"Close"_s)->click();
+        ok &= waitFor([&] { return !window.session().isActive(); });
+    }
+    {
+        // 5. a failed connection: wss:// to the self-signed server without trusting it
+        Ui::MainWindow window(&echo);
+        window.resize(1400, 900);
+        window.show();
+        window.findChild<QComboBox *>()->setEditText(echo.tlsUrl().toString());
+        ok &= connectAndWait(window, ConnectionState::Failed);
+        selectInspector(window, u"Information"_s);
+        window.findChild<QTreeWidget *>()->scrollToBottom();
+        ok &= save(&window, directory, u"failed-connection"_s);
+    }
+    {
+        // 6. the Control editor, with a few settings changed, scrolled to TLS
+        Ui::MainWindow window(&echo);
+        window.resize(1400, 900);
+        window.show();
+        MessageWebSocketControl control = *window.controlEditor().control();
+        control.maxMessageSize = 16 * 1024 * 1024;
+        control.outboundFrameSizeInBytes = 4096;
+        control.supportedProtocols = {u"chat.v2"_s, u"chat.v1"_s};
+        control.ignorableServerCertificateErrors = {ChainValidationResult::Expired};
+        window.controlEditor().setControl(control);
+        ok &= save(&window, directory, u"control-editor"_s);
+    }
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,251 @@
+#include "session.h"
+
+#include <QDateTime>
+
+#include "format/messageformat.h"
+#include "models/framelogmodel.h"
+#include "models/messagelogmodel.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Wsw::Ui {
+
+namespace {
+
+bool isEnded(ConnectionState state)
+{
+    return state == ConnectionState::Idle || state == ConnectionState::Closed || state == ConnectionState::Failed;
+}
+
+LogEntry eventEntry(LogEntry::Kind kind, const QString &text)
+{
+    LogEntry entry;
+    entry.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    entry.kind = kind;
+    entry.direction = LogEntry::Direction::None;
+    entry.text = text;
+    return entry;
+}
+
+} // namespace
+
+Session::Session(QObject *parent)
+    : QObject(parent)
+    , m_socket(this)
+    , m_messageLog(new MessageLogModel(this))
+    , m_frameLog(new FrameLogModel(this))
+{
+    m_socket.setMessageType(SocketMessageType::Utf8); // people type text first
+    m_informationTimer.setInterval(1000);
+    connect(&m_informationTimer, &QTimer::timeout, this, &Session::informationChanged);
+
+    connect(&m_socket, &MessageWebSocket::stateChanged, this, &Session::onStateChanged);
+    connect(&m_socket, &MessageWebSocket::connected, this, &Session::onConnected);
+    connect(&m_socket, &MessageWebSocket::messageReceived, this, &Session::onMessageReceived);
+    connect(&m_socket, &MessageWebSocket::pongReceived, this, &Session::onPongReceived);
+    connect(&m_socket, &MessageWebSocket::closed, this, &Session::onClosed);
+    connect(&m_socket, &MessageWebSocket::errorOccurred, this, &Session::onError);
+    connect(&m_socket, &MessageWebSocket::frameObserved, m_frameLog, &FrameLogModel::append);
+    connect(&m_socket, &MessageWebSocket::handshakeCompleted, this, [this](const HandshakeTranscript &t) {
+        m_handshake = t;
+        Q_EMIT handshakeChanged();
+    });
+}
+
+Session::~Session()
+{
+    // the socket is a member: stop it before the models it feeds go
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
+bool Session::isActive() const
+{
+    return !isEnded(m_socket.state());
+}
+
+bool Session::connectTo(const QString &urlText, const MessageWebSocketControl &control,
+                        const Codec::HeaderList &headers)
+{
+    QString text = urlText.trimmed();
+    if (text.isEmpty()) {
+        setError(WebSocketError(ErrorDetail::InvalidUrl, tr("Type the server's URL first, e.g. ws://127.0.0.1:8080/chat")));
+        return false;
+    }
+    if (!text.contains(u"://"_s))
+        text.prepend(u"ws://"_s); // "host:port/path" is what people paste from a server's log
+    const QUrl url(text, QUrl::StrictMode);
+    MessageWebSocketControl wanted = control;
+    wanted.messageType = m_socket.control().messageType; // the live switch wins
+    if (!m_socket.setControl(wanted) || !m_socket.clearRequestHeaders()) {
+        setError(m_socket.lastError());
+        return false;
+    }
+    for (const auto &[name, value] : headers) {
+        if (!m_socket.setRequestHeader(name, value)) {
+            setError(m_socket.lastError());
+            return false;
+        }
+    }
+    m_handshake = {};
+    Q_EMIT handshakeChanged();
+    if (!m_socket.connectAsync(url)) {
+        setError(m_socket.lastError());
+        return false;
+    }
+    m_url = url;
+    m_lastClose.reset();
+    setError({});
+    logEvent(tr("connecting to %1").arg(url.toDisplayString()));
+    return true;
+}
+
+void Session::disconnectNow()
+{
+    const ConnectionState state = m_socket.state();
+    if (state == ConnectionState::Open || state == ConnectionState::Closing) {
+        m_socket.abort();
+        logEvent(tr("dropped the connection without a close frame"));
+    } else if (!isEnded(state)) {
+        m_socket.cancelConnect();
+    }
+}
+
+bool Session::close(quint16 code, const QString &reason)
+{
+    if (!m_socket.close(code, reason)) {
+        setError(m_socket.lastError());
+        return false;
+    }
+    logEvent(reason.isEmpty() ? tr("sent close %1").arg(Format::closeCodeName(code))
+                              : tr("sent close %1 “%2”").arg(Format::closeCodeName(code), reason));
+    return true;
+}
+
+bool Session::send(const QByteArray &payload)
+{
+    const SocketMessageType type = m_socket.control().messageType;
+    if (!m_socket.sendMessage(payload)) {
+        setError(m_socket.lastError());
+        return false;
+    }
+    LogEntry entry;
+    entry.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    entry.kind = LogEntry::Kind::Message;
+    entry.direction = LogEntry::Direction::Sent;
+    entry.type = type;
+    entry.data = payload;
+    m_messageLog->append(std::move(entry));
+    if (m_lastError.isError())
+        setError({});
+    return true;
+}
+
+bool Session::ping(const QByteArray &payload)
+{
+    if (!m_socket.ping(payload)) {
+        setError(m_socket.lastError());
+        return false;
+    }
+    logEvent(payload.isEmpty() ? tr("ping sent") : tr("ping sent (%1)").arg(Format::messagePreview(payload, true, 60)));
+    return true;
+}
+
+void Session::setMessageType(SocketMessageType type)
+{
+    if (m_socket.control().messageType == type)
+        return;
+    m_socket.setMessageType(type); // the one Control property that may change while connected
+    Q_EMIT messageTypeChanged(type);
+}
+
+void Session::clearLogs()
+{
+    m_messageLog->clear();
+    m_frameLog->clear();
+}
+
+void Session::onStateChanged(ConnectionState state)
+{
+    if (state == ConnectionState::Open)
+        m_informationTimer.start();
+    else if (isEnded(state))
+        m_informationTimer.stop();
+    Q_EMIT stateChanged(state);
+    Q_EMIT informationChanged();
+}
+
+void Session::onConnected()
+{
+    const MessageWebSocketInformation info = m_socket.information();
+    QString text = tr("connected to %1").arg(m_url.toDisplayString());
+    if (!info.protocol.isEmpty())
+        text += tr(", subprotocol %1").arg(info.protocol);
+    if (info.tls.encrypted)
+        text += tr(", %1 %2").arg(info.tls.protocol, info.tls.cipher);
+    logEvent(text);
+    if (info.compression.negotiated)
+        logEvent(info.compression.note.isEmpty()
+                         ? tr("compression: %1").arg(info.compression.extension)
+                         : tr("compression: %1 (%2)").arg(info.compression.extension, info.compression.note));
+    if (info.tls.acceptedByOverride)
+        logEvent(tr("trusted although the certificate failed validation: accepted by hand"));
+    else if (!info.tls.matchedPin.isEmpty() && !info.serverCertificateErrors.isEmpty())
+        logEvent(tr("trusted because of the pinned key %1, not the certificate chain").arg(info.tls.matchedPin));
+    else if (info.tls.encrypted && !info.serverCertificateErrors.isEmpty())
+        logEvent(tr("trusted although the certificate has errors that Control ignores"));
+}
+
+void Session::onMessageReceived(const MessageWebSocketMessageReceivedEventArgs &args)
+{
+    LogEntry entry;
+    entry.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    entry.kind = LogEntry::Kind::Message;
+    entry.direction = LogEntry::Direction::Received;
+    entry.type = args.messageType();
+    entry.data = args.data();
+    if (!args.isMessageComplete())
+        entry.text = tr("part of a message (PartialMessage mode)");
+    m_messageLog->append(std::move(entry));
+}
+
+void Session::onPongReceived(std::chrono::milliseconds roundTrip, const QByteArray &)
+{
+    logEvent(roundTrip.count() < 1 ? tr("pong after < 1 ms") : tr("pong after %1 ms").arg(roundTrip.count()));
+    Q_EMIT pongReceived(roundTrip);
+}
+
+void Session::onClosed(const WebSocketClosedEventArgs &args)
+{
+    m_lastClose = args;
+    const QString reason = args.reason().isEmpty() ? QString() : u" “"_s + args.reason() + u'”';
+    logEvent(tr("closed by %1: %2%3, %4")
+                     .arg(args.code() == 1006 ? tr("the connection's end") : tr("the close handshake"),
+                          Format::closeCodeName(args.code()), reason,
+                          args.wasClean() ? tr("clean") : tr("not clean")));
+    Q_EMIT closed(args);
+}
+
+void Session::onError(const WebSocketError &error)
+{
+    logError(error.message());
+    setError(error);
+}
+
+void Session::setError(const WebSocketError &error)
+{
+    m_lastError = error;
+    Q_EMIT errorChanged(error);
+}
+
+void Session::logEvent(const QString &text)
+{
+    m_messageLog->append(eventEntry(LogEntry::Kind::Event, text));
+}
+
+void Session::logError(const QString &text)
+{
+    m_messageLog->append(eventEntry(LogEntry::Kind::Error, text));
+}
+
+} // namespace Wsw::Ui

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <optional>
+
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include "api/messagewebsocket.h"
+#include "codec/handshake.h"
+
+namespace Wsw::Ui {
+
+class FrameLogModel;
+class MessageLogModel;
+
+/**
+ * One connection of the workbench, without widgets: the socket, the message and frame logs,
+ * the handshake transcript and the last error. Widgets read it and call it; several sessions
+ * can exist side by side (tabs later), each with its own state.
+ */
+class Session final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Session)
+
+public:
+    explicit Session(QObject *parent = nullptr);
+    ~Session() override;
+
+    MessageWebSocket &socket() { return m_socket; }
+    const MessageWebSocket &socket() const { return m_socket; }
+    ConnectionState state() const { return m_socket.state(); }
+    MessageLogModel *messageLog() const { return m_messageLog; }
+    FrameLogModel *frameLog() const { return m_frameLog; }
+    QUrl url() const { return m_url; }
+    HandshakeTranscript handshake() const { return m_handshake; }
+    /** The error that ended the last connection or refused the last action; none after a success. */
+    WebSocketError lastError() const { return m_lastError; }
+    /** How the last connection ended; none before the first end and while a connection is under way. */
+    std::optional<WebSocketClosedEventArgs> lastClose() const { return m_lastClose; }
+    /** Whether the connection is between connectTo() and its end (connecting, open or closing). */
+    bool isActive() const;
+
+    /**
+     * Applies the Control and the request headers, then connects. Returns false with
+     * lastError() (and errorChanged) when the engine refuses; the URL may lack its scheme
+     * ("127.0.0.1:8080" means ws://).
+     */
+    bool connectTo(const QString &url, const MessageWebSocketControl &control,
+                   const Codec::HeaderList &headers);
+    /** Drops the connection without a close frame (or abandons a connect in progress). */
+    void disconnectNow();
+    bool close(quint16 code, const QString &reason);
+    /** Sends one message in the current message type and logs it; false + lastError() when refused. */
+    bool send(const QByteArray &payload);
+    bool ping(const QByteArray &payload);
+    void setMessageType(SocketMessageType type);
+    SocketMessageType messageType() const { return m_socket.control().messageType; }
+    /** Forgets the logged messages and frames (the connection is untouched). */
+    void clearLogs();
+
+Q_SIGNALS:
+    void stateChanged(Wsw::ConnectionState state);
+    /** lastError() changed: set by a failure, cleared (isError() false) by a new attempt. */
+    void errorChanged(const Wsw::WebSocketError &error);
+    void handshakeChanged();
+    /** Counters and bandwidth may have changed (at most once a second while connected, and on state changes). */
+    void informationChanged();
+    void messageTypeChanged(Wsw::SocketMessageType type);
+    void pongReceived(std::chrono::milliseconds roundTrip);
+    /** The connection ended (after the last stateChanged()); lastClose() has the code and reason. */
+    void closed(const Wsw::WebSocketClosedEventArgs &args);
+
+private:
+    void onStateChanged(ConnectionState state);
+    void onConnected();
+    void onMessageReceived(const MessageWebSocketMessageReceivedEventArgs &args);
+    void onPongReceived(std::chrono::milliseconds roundTrip, const QByteArray &payload);
+    void onClosed(const WebSocketClosedEventArgs &args);
+    void onError(const WebSocketError &error);
+    void setError(const WebSocketError &error);
+    void logEvent(const QString &text);
+    void logError(const QString &text);
+
+    MessageWebSocket m_socket;
+    MessageLogModel *m_messageLog;
+    FrameLogModel *m_frameLog;
+    QTimer m_informationTimer;
+    QUrl m_url;
+    HandshakeTranscript m_handshake;
+    WebSocketError m_lastError;
+    std::optional<WebSocketClosedEventArgs> m_lastClose;
+};
+
+} // namespace Wsw::Ui
