@@ -105,6 +105,20 @@ QByteArray buildHandshakeRequest(const HandshakeRequestOptions &options)
 
 // ---------------------------------------------------------------------------------------------
 
+HttpHeadReader::Options HandshakeResponseParser::headOptions()
+{
+    HttpHeadReader::Options options;
+    options.maxLineBytes = MaxHeaderLineBytes;
+    options.maxHeaders = MaxHeaderLines;
+    options.maxHeadBytes = MaxResponseHeaderBytes;
+    options.startLineTooLong = ErrorDetail::HeaderLineTooLong;
+    options.headerLineTooLong = ErrorDetail::HeaderLineTooLong;
+    options.headTooLarge = ErrorDetail::HeaderTooLarge;
+    options.malformedHeader = ErrorDetail::MalformedHeader;
+    options.tooManyHeaders = ErrorDetail::TooManyHeaders;
+    return options;
+}
+
 HandshakeResponseParser::Result HandshakeResponseParser::fail(ErrorDetail detail)
 {
     m_error = detail;
@@ -123,48 +137,25 @@ HandshakeResponseParser::Result HandshakeResponseParser::feed(QByteArrayView byt
     if (m_stage == Stage::Failed)
         return done(Result::Error);
 
-    while (m_stage == Stage::StatusLine || m_stage == Stage::Headers) {
-        if (pos >= bytes.size())
+    while (m_stage == Stage::Head) {
+        qsizetype used = 0;
+        const HttpHeadReader::Result head =
+            m_head.feed(bytes.sliced(pos), &used, [this](QByteArrayView line) { return parseStatusLine(line); });
+        pos += used;
+        if (head == HttpHeadReader::Result::NeedMore)
             return done(Result::NeedMore);
-        const QByteArrayView rest = bytes.sliced(pos);
-        const qsizetype nl = rest.indexOf('\n');
-        const qsizetype take = nl < 0 ? rest.size() : nl + 1;
-        if (m_line.size() + take > MaxHeaderLineBytes + 2) // +2 for CRLF
-            return done(fail(ErrorDetail::HeaderLineTooLong));
-        if (m_raw.size() + take > MaxResponseHeaderBytes)
-            return done(fail(ErrorDetail::HeaderTooLarge));
-        m_line.append(rest.first(take));
-        m_raw.append(rest.first(take));
-        pos += take;
-        if (nl < 0)
-            return done(Result::NeedMore);
-
-        QByteArrayView line(m_line);
-        line.chop(1); // '\n'
-        if (line.endsWith('\r'))
-            line.chop(1); // RFC 7230 §3.5: a bare LF is tolerated
-        ErrorDetail error = ErrorDetail::None;
-        if (m_stage == Stage::StatusLine) {
-            error = parseStatusLine(line);
-            m_stage = Stage::Headers;
-        } else if (line.isEmpty()) {
-            if (m_status >= 100 && m_status < 200 && m_status != 101) {
-                // an interim answer (100 Continue, 103 Early Hints...): a client must read past
-                // it to the final one (RFC 9110 §15.2); its lines stay in rawHeaders()
-                m_headers.clear();
-                m_status = 0;
-                m_version.clear();
-                m_reason.clear();
-                m_stage = Stage::StatusLine;
-            } else {
-                startBody();
-            }
+        if (head == HttpHeadReader::Result::Error)
+            return done(fail(m_head.error()));
+        if (m_status >= 100 && m_status < 200 && m_status != 101) {
+            // an interim answer (100 Continue, 103 Early Hints...): a client must read past
+            // it to the final one (RFC 9110 §15.2); its lines stay in rawHeaders()
+            m_head.startNextHead();
+            m_status = 0;
+            m_version.clear();
+            m_reason.clear();
         } else {
-            error = parseHeaderLine(line);
+            startBody();
         }
-        m_line.clear();
-        if (error != ErrorDetail::None)
-            return done(fail(error));
     }
 
     if (m_stage == Stage::Body) {
@@ -230,22 +221,6 @@ ErrorDetail HandshakeResponseParser::parseStatusLine(QByteArrayView line)
     return ErrorDetail::None;
 }
 
-ErrorDetail HandshakeResponseParser::parseHeaderLine(QByteArrayView line)
-{
-    if (line.startsWith(' ') || line.startsWith('\t'))
-        return ErrorDetail::MalformedHeader; // obsolete line folding (RFC 7230 §3.2.4)
-    const qsizetype colon = line.indexOf(':');
-    if (colon <= 0)
-        return ErrorDetail::MalformedHeader;
-    const QByteArrayView name = line.first(colon);
-    if (!isToken(name))
-        return ErrorDetail::MalformedHeader; // also refuses whitespace before the colon
-    if (m_headers.size() >= MaxHeaderLines)
-        return ErrorDetail::TooManyHeaders;
-    m_headers.append({name.toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
-    return ErrorDetail::None;
-}
-
 void HandshakeResponseParser::startBody()
 {
     // a 101 ends at the empty line: what follows is WebSocket frames
@@ -262,23 +237,6 @@ void HandshakeResponseParser::startBody()
             m_bodyExpected = n;
     }
     m_stage = m_bodyExpected == 0 ? Stage::Done : Stage::Body;
-}
-
-QByteArray HandshakeResponseParser::header(QByteArrayView name) const
-{
-    for (const auto &[key, value] : m_headers)
-        if (equalsIgnoreCase(key, name))
-            return value.isNull() ? QByteArray("") : value;
-    return {};
-}
-
-QList<QByteArray> HandshakeResponseParser::headerValues(QByteArrayView name) const
-{
-    QList<QByteArray> values;
-    for (const auto &[key, value] : m_headers)
-        if (equalsIgnoreCase(key, name))
-            values.append(value);
-    return values;
 }
 
 ErrorDetail HandshakeResponseParser::validateUpgrade(QByteArrayView key, const QStringList &offeredProtocols,

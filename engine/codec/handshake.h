@@ -2,15 +2,13 @@
 
 #include <QByteArray>
 #include <QList>
-#include <QPair>
 #include <QStringList>
 #include <QUrl>
 
+#include "codec/httpheadreader.h"
 #include "codec/wswenums.h"
 
 namespace Wsw::Codec {
-
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 /** The GUID of RFC 6455 §1.3 appended to the key before hashing. */
 inline constexpr char WebSocketGuid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -84,33 +82,31 @@ public:
     int statusCode() const { return m_status; }
     QByteArray reasonPhrase() const { return m_reason; }
     QByteArray httpVersion() const { return m_version; }
-    const HeaderList &headers() const { return m_headers; }
+    const HeaderList &headers() const { return m_head.headers(); }
     /** The first value of a header (case-insensitive name); null if absent. */
-    QByteArray header(QByteArrayView name) const;
-    QList<QByteArray> headerValues(QByteArrayView name) const;
-    /** Status line and headers as received (without the body). */
-    const QByteArray &rawHeaders() const { return m_raw; }
+    QByteArray header(QByteArrayView name) const { return headerValue(m_head.headers(), name); }
+    QList<QByteArray> headerValues(QByteArrayView name) const { return Codec::headerValues(m_head.headers(), name); }
+    /** Status line and headers as received, interim 1xx answers included (without the body). */
+    const QByteArray &rawHeaders() const { return m_head.raw(); }
     const QByteArray &body() const { return m_body; }
     bool isBodyTruncated() const { return m_bodyTruncated; }
 
     void reset();
 
 private:
-    enum class Stage : quint8 { StatusLine, Headers, Body, Done, Failed };
+    enum class Stage : quint8 { Head, Body, Done, Failed };
 
+    static HttpHeadReader::Options headOptions();
     Result fail(ErrorDetail detail);
     ErrorDetail parseStatusLine(QByteArrayView line);
-    ErrorDetail parseHeaderLine(QByteArrayView line);
     void startBody();
 
-    Stage m_stage = Stage::StatusLine;
+    Stage m_stage = Stage::Head;
     ErrorDetail m_error = ErrorDetail::None;
-    QByteArray m_raw;
-    QByteArray m_line;
+    HttpHeadReader m_head{headOptions()};
     int m_status = 0;
     QByteArray m_version;
     QByteArray m_reason;
-    HeaderList m_headers;
     QByteArray m_body;
     qint64 m_bodyExpected = -1; // -1: until the end of the stream
     bool m_bodyTruncated = false;

@@ -26,67 +26,34 @@ bool isVisibleAscii(char c)
 
 // ---------------------------------------------------------------------------------------------
 
-HandshakeRequestParser::Result HandshakeRequestParser::fail(ErrorDetail detail)
+HttpHeadReader::Options HandshakeRequestParser::headOptions()
 {
-    m_error = detail;
-    m_stage = Stage::Failed;
-    return Result::Error;
+    HttpHeadReader::Options options;
+    options.maxLineBytes = MaxHeaderLineBytes;
+    options.maxHeaders = MaxHeaderLines;
+    options.maxHeadBytes = MaxRequestHeaderBytes;
+    options.skipEmptyLinesBeforeStartLine = true; // RFC 7230 §3.5
+    options.refuseControlsInValues = true;
+    options.isForbiddenInStartLine = isForbiddenInRequestLine;
+    options.startLineForbidden = ErrorDetail::RequestLineMalformed;
+    options.startLineTooLong = ErrorDetail::RequestLineTooLong;
+    options.headerLineTooLong = ErrorDetail::RequestHeaderLineTooLong;
+    options.headTooLarge = ErrorDetail::RequestHeaderTooLarge;
+    options.malformedHeader = ErrorDetail::RequestHeaderMalformed;
+    options.tooManyHeaders = ErrorDetail::RequestTooManyHeaders;
+    return options;
 }
 
 HandshakeRequestParser::Result HandshakeRequestParser::feed(QByteArrayView bytes, qsizetype *consumed)
 {
-    qsizetype pos = 0;
-    auto done = [&](Result r) {
-        if (consumed)
-            *consumed = pos;
-        return r;
-    };
-    if (m_stage == Stage::Failed)
-        return done(Result::Error);
-
-    while (m_stage == Stage::RequestLine || m_stage == Stage::Headers) {
-        if (pos >= bytes.size())
-            return done(Result::NeedMore);
-        const QByteArrayView rest = bytes.sliced(pos);
-        const qsizetype nl = rest.indexOf('\n');
-        const qsizetype take = nl < 0 ? rest.size() : nl + 1;
-        const QByteArrayView piece = rest.first(take);
-        if (m_stage == Stage::RequestLine && std::any_of(piece.begin(), piece.end(), isForbiddenInRequestLine)) {
-            pos += take;
-            return done(fail(ErrorDetail::RequestLineMalformed));
-        }
-        if (m_line.size() + take > MaxHeaderLineBytes + 2) // +2 for CRLF
-            return done(fail(m_stage == Stage::RequestLine ? ErrorDetail::RequestLineTooLong
-                                                           : ErrorDetail::RequestHeaderLineTooLong));
-        if (m_raw.size() + take > MaxRequestHeaderBytes)
-            return done(fail(ErrorDetail::RequestHeaderTooLarge));
-        m_line.append(piece);
-        m_raw.append(piece);
-        pos += take;
-        if (nl < 0)
-            return done(Result::NeedMore);
-
-        QByteArrayView line(m_line);
-        line.chop(1); // '\n'
-        if (line.endsWith('\r'))
-            line.chop(1);
-        ErrorDetail error = ErrorDetail::None;
-        if (m_stage == Stage::RequestLine) {
-            // RFC 7230 §3.5: empty lines before the request line are ignored
-            if (!line.isEmpty()) {
-                error = parseRequestLine(line);
-                m_stage = Stage::Headers;
-            }
-        } else if (line.isEmpty()) {
-            m_stage = Stage::Done;
-        } else {
-            error = parseHeaderLine(line);
-        }
-        m_line.clear();
-        if (error != ErrorDetail::None)
-            return done(fail(error));
+    switch (m_head.feed(bytes, consumed, [this](QByteArrayView line) { return parseRequestLine(line); })) {
+    case HttpHeadReader::Result::HeadComplete:
+        return Result::Complete; // whatever follows belongs to the frames
+    case HttpHeadReader::Result::Error:
+        return Result::Error;
+    default:
+        return Result::NeedMore;
     }
-    return done(m_stage == Stage::Done ? Result::Complete : Result::Error);
 }
 
 ErrorDetail HandshakeRequestParser::parseRequestLine(QByteArrayView line)
@@ -111,42 +78,6 @@ ErrorDetail HandshakeRequestParser::parseRequestLine(QByteArrayView line)
     m_target = target.toByteArray();
     m_version = version.toByteArray();
     return ErrorDetail::None;
-}
-
-ErrorDetail HandshakeRequestParser::parseHeaderLine(QByteArrayView line)
-{
-    if (line.startsWith(' ') || line.startsWith('\t'))
-        return ErrorDetail::RequestHeaderMalformed; // obsolete line folding (RFC 7230 §3.2.4)
-    const qsizetype colon = line.indexOf(':');
-    if (colon <= 0 || !isToken(line.first(colon)))
-        return ErrorDetail::RequestHeaderMalformed; // also refuses whitespace before the colon (§3.2.4)
-    const QByteArrayView value = line.sliced(colon + 1).trimmed();
-    for (char c : value) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\t') || u == 0x7F)
-            return ErrorDetail::RequestHeaderMalformed; // a NUL or bare CR in a value
-    }
-    if (m_headers.size() >= MaxHeaderLines)
-        return ErrorDetail::RequestTooManyHeaders;
-    m_headers.append({line.first(colon).toByteArray(), value.toByteArray()});
-    return ErrorDetail::None;
-}
-
-QByteArray HandshakeRequestParser::header(QByteArrayView name) const
-{
-    for (const auto &[key, value] : m_headers)
-        if (equalsIgnoreCase(key, name))
-            return value.isNull() ? QByteArray("") : value;
-    return {};
-}
-
-QList<QByteArray> HandshakeRequestParser::headerValues(QByteArrayView name) const
-{
-    QList<QByteArray> values;
-    for (const auto &[key, value] : m_headers)
-        if (equalsIgnoreCase(key, name))
-            values.append(value);
-    return values;
 }
 
 void HandshakeRequestParser::reset()

@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include "codec/handshake.h"
+#include "codec/httpheadreader.h"
 #include "codec/permessagedeflate.h"
 #include "codec/wswenums.h"
 
@@ -34,36 +35,29 @@ public:
     /** Consumes from the front of bytes; *consumed tells how many were used. */
     Result feed(QByteArrayView bytes, qsizetype *consumed);
 
-    bool isComplete() const { return m_stage == Stage::Done; }
-    ErrorDetail error() const { return m_error; }
+    bool isComplete() const { return m_head.isHeadComplete(); }
+    ErrorDetail error() const { return m_head.error(); }
     QByteArray method() const { return m_method; }
     /** The request-target as sent: origin-form ("/path?query") or absolute-form. */
     QByteArray target() const { return m_target; }
     QByteArray httpVersion() const { return m_version; }
-    const HeaderList &headers() const { return m_headers; }
+    const HeaderList &headers() const { return m_head.headers(); }
     /** The first value of a header (case-insensitive name); null if absent. */
-    QByteArray header(QByteArrayView name) const;
-    QList<QByteArray> headerValues(QByteArrayView name) const;
+    QByteArray header(QByteArrayView name) const { return headerValue(m_head.headers(), name); }
+    QList<QByteArray> headerValues(QByteArrayView name) const { return Codec::headerValues(m_head.headers(), name); }
     /** Request line and headers as received. */
-    const QByteArray &rawHeaders() const { return m_raw; }
+    const QByteArray &rawHeaders() const { return m_head.raw(); }
 
     void reset();
 
 private:
-    enum class Stage : quint8 { RequestLine, Headers, Done, Failed };
-
-    Result fail(ErrorDetail detail);
+    static HttpHeadReader::Options headOptions();
     ErrorDetail parseRequestLine(QByteArrayView line);
-    ErrorDetail parseHeaderLine(QByteArrayView line);
 
-    Stage m_stage = Stage::RequestLine;
-    ErrorDetail m_error = ErrorDetail::None;
-    QByteArray m_raw;
-    QByteArray m_line;
+    HttpHeadReader m_head{headOptions()};
     QByteArray m_method;
     QByteArray m_target;
     QByteArray m_version;
-    HeaderList m_headers;
 };
 
 /** How a request is refused: the broken rule and the HTTP answer for it. */
