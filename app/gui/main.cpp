@@ -9,7 +9,8 @@ using namespace Qt::Literals::StringLiterals;
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(u"WebSocket Workbench"_s);
+    QApplication::setApplicationName(u"wsworkbench"_s); // folders: ~/.local/share/WebSocket Workbench/wsworkbench
+    QApplication::setApplicationDisplayName(u"WebSocket Workbench"_s);
     QApplication::setOrganizationName(u"WebSocket Workbench"_s);
     QApplication::setWindowIcon(QIcon(u":/icons/wsworkbench.svg"_s));
 
