@@ -3,37 +3,30 @@
 #include <algorithm>
 
 #include <QAction>
-#include <QCheckBox>
 #include <QComboBox>
-#include <QFontDatabase>
 #include <QFrame>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "api/chainvalidation.h"
 #include "builtinechoserver.h"
 #include "format/messageformat.h"
-#include "models/framelogmodel.h"
-#include "models/messagelogfiltermodel.h"
-#include "models/messagelogmodel.h"
+#include "models/logentry.h"
 #include "session.h"
 #include "theme.h"
 #include "widgets/buddylabel.h"
 #include "widgets/composer.h"
+#include "widgets/frameinspector.h"
+#include "widgets/messagelogpanel.h"
 #include "widgets/controleditor.h"
 #include "widgets/handshakeview.h"
 #include "widgets/informationview.h"
@@ -100,40 +93,26 @@ QString describeError(const WebSocketError &error)
     return lines.join(u'\n');
 }
 
-void setUpTable(QTableView *view)
-{
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->setTextElideMode(Qt::ElideRight);
-    view->verticalHeader()->hide();
-    view->setCornerButtonEnabled(false);
-    // fixed row heights: the view never measures 100 000 rows
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setStretchLastSection(true);
-}
-
 } // namespace
 
 MainWindow::MainWindow(BuiltInEchoServer *echoServer, QWidget *parent)
     : QMainWindow(parent)
     , m_echoServer(echoServer)
     , m_session(new Session(this))
-    , m_logFilter(new MessageLogFilterModel(this))
 {
     setWindowTitle(tr("WebSocket Workbench"));
     setWindowIcon(QIcon(u":/icons/wsworkbench.svg"_s));
-    m_logFilter->setSourceModel(m_session->messageLog());
 
     // built in reading order, which is also the tab order: URL bar, settings, log, inspectors, composer
     QWidget *connectionBar = buildConnectionBar();
     QWidget *errorPanel = buildErrorPanel();
     QWidget *settings = buildSettingsPanel();
     auto *center = new QSplitter(Qt::Vertical);
-    center->addWidget(buildLogPanel());
+    m_logPanel = new MessageLogPanel(m_session->messageLog());
+    connect(m_logPanel, &MessageLogPanel::entrySelected, this, [this](const LogEntry &entry) { m_detail->showEntry(entry); });
+    connect(m_logPanel, &MessageLogPanel::selectionCleared, this, [this] { m_detail->showNothing(); });
+    connect(m_logPanel, &MessageLogPanel::clearRequested, m_session, &Session::clearLogs);
+    center->addWidget(m_logPanel);
     center->addWidget(buildInspectors());
     center->setStretchFactor(0, 3);
     center->setStretchFactor(1, 2);
@@ -275,135 +254,6 @@ QWidget *MainWindow::buildSettingsPanel()
     return panel;
 }
 
-QWidget *MainWindow::buildLogPanel()
-{
-    m_showSent = new QCheckBox(tr("Sent"));
-    m_showReceived = new QCheckBox(tr("Received"));
-    m_showEvents = new QCheckBox(tr("Events"));
-    for (QCheckBox *box : {m_showSent, m_showReceived, m_showEvents}) {
-        box->setChecked(true);
-        box->setAccessibleName(tr("Show %1").arg(box->text().toLower()));
-    }
-    connect(m_showSent, &QCheckBox::toggled, m_logFilter, &MessageLogFilterModel::setShowSent);
-    connect(m_showReceived, &QCheckBox::toggled, m_logFilter, &MessageLogFilterModel::setShowReceived);
-    connect(m_showEvents, &QCheckBox::toggled, m_logFilter, &MessageLogFilterModel::setShowEvents);
-
-    m_typeFilter = new QComboBox;
-    m_typeFilter->addItem(tr("Any type"), QVariant::fromValue(MessageLogFilterModel::TypeFilter::Any));
-    m_typeFilter->addItem(tr("Text"), QVariant::fromValue(MessageLogFilterModel::TypeFilter::Text));
-    m_typeFilter->addItem(tr("Binary"), QVariant::fromValue(MessageLogFilterModel::TypeFilter::Binary));
-    m_typeFilter->setAccessibleName(tr("Type filter"));
-    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this] {
-        m_logFilter->setTypeFilter(m_typeFilter->currentData().value<MessageLogFilterModel::TypeFilter>());
-    });
-
-    m_textFilter = new QLineEdit;
-    m_textFilter->setAccessibleName(tr("Filter"));
-    m_textFilter->setPlaceholderText(tr("text in messages (hex for binary) — Ctrl+F"));
-    m_textFilter->setClearButtonEnabled(true);
-    m_regexFilter = new QCheckBox(tr("Regex"));
-    m_regexFilter->setAccessibleName(tr("Regular expression"));
-    connect(m_textFilter, &QLineEdit::textChanged, this, &MainWindow::onTextFilterEdited);
-    connect(m_regexFilter, &QCheckBox::toggled, this, &MainWindow::onTextFilterEdited);
-
-    m_autoScroll = new QCheckBox(tr("Auto-scroll"));
-    m_autoScroll->setAccessibleName(tr("Auto-scroll"));
-    m_autoScroll->setChecked(true);
-    m_autoScroll->setToolTip(tr("Keep the newest message in view; turn off to read older ones while traffic goes on"));
-
-    m_capacity = new QSpinBox;
-    m_capacity->setRange(1000, 1000000);
-    m_capacity->setSingleStep(10000);
-    m_capacity->setGroupSeparatorShown(true);
-    m_capacity->setValue(int(m_session->messageLog()->capacity()));
-    m_capacity->setAccessibleName(tr("Rows kept"));
-    m_capacity->setToolTip(tr("The log keeps this many rows; older ones go first"));
-    connect(m_capacity, &QSpinBox::valueChanged, this, [this](int rows) {
-        m_session->messageLog()->setCapacity(rows);
-    });
-
-    auto *clear = new QPushButton(tr("Clear"));
-    clear->setAccessibleName(tr("Clear log"));
-    clear->setToolTip(tr("Forget the logged messages and frames (Ctrl+L)"));
-    connect(clear, &QPushButton::clicked, m_session, &Session::clearLogs);
-
-    m_logView = new QTableView;
-    m_logView->setAccessibleName(tr("Message log"));
-    m_logView->setModel(m_logFilter);
-    setUpTable(m_logView);
-    QHeaderView *header = m_logView->horizontalHeader();
-    const QFontMetrics fm = m_logView->fontMetrics();
-    header->resizeSection(MessageLogModel::Sequence, fm.horizontalAdvance(u"0000000"_s));
-    header->resizeSection(MessageLogModel::Time, fm.horizontalAdvance(u"00:00:00.000  "_s));
-    header->resizeSection(MessageLogModel::Delta, fm.horizontalAdvance(u"+00000 ms "_s));
-    header->resizeSection(MessageLogModel::Direction, fm.horizontalAdvance(u"Dir  "_s));
-    header->resizeSection(MessageLogModel::Type, fm.horizontalAdvance(u"Binary  "_s));
-    header->resizeSection(MessageLogModel::Size, fm.horizontalAdvance(u"00000000  "_s));
-    connect(m_logView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &MainWindow::onLogSelectionChanged);
-    connect(m_logFilter, &QAbstractItemModel::rowsInserted, this, &MainWindow::onRowsInserted);
-    connect(m_session->messageLog(), &MessageLogModel::rowsDiscarded, this, &MainWindow::onRowsDiscarded);
-
-    m_logNote = new QLabel;
-    m_logNote->setAccessibleName(tr("Log note"));
-    m_logNote->setStyleSheet(Theme::warningPanelStyle());
-    m_logNote->hide();
-
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(new QLabel(tr("Show:")));
-    filters->addWidget(m_showSent);
-    filters->addWidget(m_showReceived);
-    filters->addWidget(m_showEvents);
-    filters->addSpacing(8);
-    filters->addWidget(buddyLabel(tr("T&ype"), m_typeFilter));
-    filters->addWidget(m_typeFilter);
-    filters->addSpacing(8);
-    filters->addWidget(buddyLabel(tr("&Filter"), m_textFilter));
-    filters->addWidget(m_textFilter, 1);
-    filters->addWidget(m_regexFilter);
-    filters->addSpacing(8);
-    filters->addWidget(m_autoScroll);
-    filters->addWidget(buddyLabel(tr("&Keep"), m_capacity));
-    filters->addWidget(m_capacity);
-    filters->addWidget(clear);
-
-    auto *panel = new QWidget;
-    auto *layout = new QVBoxLayout(panel);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(filters);
-    layout->addWidget(m_logNote);
-    layout->addWidget(m_logView, 1);
-    return panel;
-}
-
-QWidget *MainWindow::buildFramesPanel()
-{
-    m_frameView = new QTableView;
-    m_frameView->setAccessibleName(tr("Frames"));
-    m_frameView->setModel(m_session->frameLog());
-    setUpTable(m_frameView);
-    m_frameView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_frameView->horizontalHeader()->setStretchLastSection(true);
-    connect(m_frameView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &MainWindow::onFrameSelectionChanged);
-    connect(m_session->frameLog(), &QAbstractItemModel::rowsInserted, m_frameView, [this] {
-        if (m_autoScroll->isChecked())
-            m_frameView->scrollToBottom();
-    });
-    m_frameHex = new QLabel(tr("Select a frame to see the start of its payload."));
-    m_frameHex->setAccessibleName(tr("Frame payload"));
-    m_frameHex->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_frameHex->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_frameHex->setWordWrap(true);
-
-    auto *panel = new QWidget;
-    auto *layout = new QVBoxLayout(panel);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_frameView, 1);
-    layout->addWidget(m_frameHex);
-    return panel;
-}
-
 QWidget *MainWindow::buildInspectors()
 {
     m_detail = new MessageDetailView;
@@ -412,7 +262,9 @@ QWidget *MainWindow::buildInspectors()
     m_inspectors = new QTabWidget;
     m_inspectors->setAccessibleName(tr("Inspectors"));
     m_inspectors->addTab(m_detail, tr("Message"));
-    m_inspectors->addTab(buildFramesPanel(), tr("Frames"));
+    m_frameInspector = new FrameInspector(m_session->frameLog());
+    m_inspectors->addTab(m_frameInspector, tr("Frames"));
+    connect(m_logPanel, &MessageLogPanel::autoScrollChanged, m_frameInspector, &FrameInspector::setFollowing);
     m_inspectors->addTab(m_handshakeView, tr("Handshake"));
     m_inspectors->addTab(m_informationView, tr("Information"));
     return m_inspectors;
@@ -431,10 +283,7 @@ void MainWindow::buildMenus()
     connection->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *log = menuBar()->addMenu(tr("&Log"));
-    log->addAction(tr("Find"), QKeySequence::Find, this, [this] {
-        m_textFilter->setFocus();
-        m_textFilter->selectAll();
-    });
+    log->addAction(tr("Find"), QKeySequence::Find, m_logPanel, &MessageLogPanel::focusFilter);
     QAction *clear = log->addAction(tr("Clear"), m_session, &Session::clearLogs);
     clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     log->addAction(tr("Compose a message"), QKeySequence(Qt::CTRL | Qt::Key_M), m_composer, &Composer::focusMessage);
@@ -539,50 +388,6 @@ void MainWindow::onErrorChanged(const WebSocketError &error)
         text += u'\n' + tr("This is the built-in echo server, whose certificate is self-signed: Connection ▸ Use the "
                            "built-in echo server (wss://) trusts it by pinning its key.");
     showProblem(text);
-}
-
-void MainWindow::onLogSelectionChanged()
-{
-    const QModelIndex current = m_logFilter->mapToSource(m_logView->currentIndex());
-    if (!current.isValid()) {
-        m_detail->showNothing();
-        return;
-    }
-    m_detail->showEntry(m_session->messageLog()->entry(current.row()));
-}
-
-void MainWindow::onFrameSelectionChanged()
-{
-    const QModelIndex current = m_frameView->currentIndex();
-    if (!current.isValid())
-        return;
-    const QByteArray head = current.siblingAtColumn(0).data(FrameLogModel::RawBytesRole).toByteArray();
-    m_frameHex->setText(head.isEmpty() ? tr("No payload.") : Format::hexDump(head).trimmed());
-}
-
-void MainWindow::onTextFilterEdited()
-{
-    QString error;
-    if (m_logFilter->setTextFilter(m_textFilter->text(), m_regexFilter->isChecked(), &error)) {
-        m_textFilter->setStyleSheet({});
-        m_textFilter->setToolTip({});
-    } else {
-        m_textFilter->setStyleSheet(u"QLineEdit { background: #fdecea; }"_s);
-        m_textFilter->setToolTip(error);
-    }
-}
-
-void MainWindow::onRowsInserted()
-{
-    if (m_autoScroll->isChecked())
-        m_logView->scrollToBottom();
-}
-
-void MainWindow::onRowsDiscarded(quint64 total)
-{
-    m_logNote->setText(tr("%1 older rows were removed: the log keeps the newest %2 (Keep).")
-                               .arg(QLocale().toString(total), QLocale().toString(m_session->messageLog()->capacity())));
-    m_logNote->show();
 }
 
 void MainWindow::rememberUrl(const QString &url)

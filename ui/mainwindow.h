@@ -4,15 +4,12 @@
 
 #include "api/messagewebsocket.h"
 
-class QCheckBox;
 class QComboBox;
 class QFrame;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class QTabWidget;
-class QTableView;
 
 namespace Wsw::Ui {
 
@@ -22,7 +19,8 @@ class ControlEditor;
 class HandshakeView;
 class InformationView;
 class MessageDetailView;
-class MessageLogFilterModel;
+class FrameInspector;
+class MessageLogPanel;
 class RequestHeadersEditor;
 class Session;
 
@@ -54,9 +52,7 @@ private:
     QWidget *buildConnectionBar();
     QWidget *buildErrorPanel();
     QWidget *buildSettingsPanel();
-    QWidget *buildLogPanel();
     QWidget *buildInspectors();
-    QWidget *buildFramesPanel();
     void buildMenus();
     void connectSession();
 
@@ -64,11 +60,6 @@ private:
     void useBuiltInServer(bool tls);
     void onSendRequested(const QByteArray &payload);
     void onErrorChanged(const WebSocketError &error);
-    void onLogSelectionChanged();
-    void onFrameSelectionChanged();
-    void onTextFilterEdited();
-    void onRowsInserted();
-    void onRowsDiscarded(quint64 total);
     void rememberUrl(const QString &url);
     void refreshInformation();
     /** The one place that decides what is enabled and what the state indicator says. */
@@ -78,7 +69,6 @@ private:
 
     BuiltInEchoServer *m_echoServer;
     Session *m_session;
-    MessageLogFilterModel *m_logFilter;
     // connection bar
     QComboBox *m_url = nullptr;
     QPushButton *m_connectButton = nullptr;
@@ -90,22 +80,11 @@ private:
     // settings
     ControlEditor *m_controlEditor = nullptr;
     RequestHeadersEditor *m_headersEditor = nullptr;
-    // log
-    QTableView *m_logView = nullptr;
-    QCheckBox *m_showSent = nullptr;
-    QCheckBox *m_showReceived = nullptr;
-    QCheckBox *m_showEvents = nullptr;
-    QComboBox *m_typeFilter = nullptr;
-    QLineEdit *m_textFilter = nullptr;
-    QCheckBox *m_regexFilter = nullptr;
-    QCheckBox *m_autoScroll = nullptr;
-    QSpinBox *m_capacity = nullptr;
-    QLabel *m_logNote = nullptr;
+    MessageLogPanel *m_logPanel = nullptr;
     // inspectors
     QTabWidget *m_inspectors = nullptr;
     MessageDetailView *m_detail = nullptr;
-    QTableView *m_frameView = nullptr;
-    QLabel *m_frameHex = nullptr;
+    FrameInspector *m_frameInspector = nullptr;
     HandshakeView *m_handshakeView = nullptr;
     InformationView *m_informationView = nullptr;
     Composer *m_composer = nullptr;
