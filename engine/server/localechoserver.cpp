@@ -8,6 +8,37 @@
 
 namespace Wsw {
 
+namespace {
+
+/** "127.0.0.1:54321" */
+QString peerOf(const QTcpSocket &socket)
+{
+    return socket.peerAddress().toString() + u':' + QString::number(socket.peerPort());
+}
+
+/** Where a socket in its TLS handshake keeps its peer: QSslServer aborts a failed one, which forgets it. */
+constexpr char PeerProperty[] = "wswPeer";
+
+/** A QSslServer that notes each new socket's peer (PeerProperty) before its handshake can fail or time out. */
+class PeerNotingSslServer final : public QSslServer
+{
+public:
+    using QSslServer::QSslServer;
+
+protected:
+    void incomingConnection(qintptr handle) override
+    {
+        QSslServer::incomingConnection(handle); // the new socket is one of our children
+        const QList<QSslSocket *> sockets = findChildren<QSslSocket *>(Qt::FindDirectChildrenOnly);
+        for (QSslSocket *socket : sockets) {
+            if (!socket->property(PeerProperty).isValid())
+                socket->setProperty(PeerProperty, peerOf(*socket));
+        }
+    }
+};
+
+} // namespace
+
 LocalEchoServer::LocalEchoServer(QObject *parent)
     : QObject(parent)
 {
@@ -42,7 +73,7 @@ bool LocalEchoServer::listen(quint16 port, QString *error)
             return fail(QStringLiteral("TLS is not available: Qt found no usable OpenSSL library"));
         if (m_key.isNull())
             return fail(QStringLiteral("the TLS identity has no private key"));
-        auto sslServer = std::make_unique<QSslServer>();
+        auto sslServer = std::make_unique<PeerNotingSslServer>();
         QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
         configuration.setLocalCertificate(m_certificate);
         configuration.setPrivateKey(m_key);
@@ -52,14 +83,18 @@ bool LocalEchoServer::listen(quint16 port, QString *error)
         // a client that connects and never finishes TLS is dropped like one that never sends its request
         sslServer->setHandshakeTimeout(int(m_limits.handshakeTimeout.count()));
         connect(sslServer.get(), &QSslServer::errorOccurred, this,
-                [this](QSslSocket *socket, QAbstractSocket::SocketError) {
+                [this](QSslSocket *socket, QAbstractSocket::SocketError error) {
                     // errors of sockets we adopted are their connection's business
                     if (!socket || qobject_cast<EchoServerConnection *>(socket->parent()))
                         return;
                     ++m_counters.rejected;
-                    Q_EMIT clientRejected(socket->peerAddress().toString() + u':'
-                                          + QString::number(socket->peerPort()) + u" TLS handshake failed: "
-                                          + socket->errorString());
+                    // on a timeout QSslServer has aborted the socket already: its peer and error are gone
+                    const QVariant noted = socket->property(PeerProperty);
+                    const QString peer = noted.isValid() ? noted.toString() : peerOf(*socket);
+                    const QString why = error == QAbstractSocket::SocketTimeoutError
+                            ? QStringLiteral("not completed within %1 ms").arg(m_limits.handshakeTimeout.count())
+                            : socket->errorString();
+                    Q_EMIT clientRejected(peer + u" TLS handshake failed: " + why);
                 });
         server = std::move(sslServer);
     } else {

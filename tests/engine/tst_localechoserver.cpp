@@ -1,8 +1,13 @@
 // The built-in echo server (engine/server) against our own client: MessageWebSocket over ws://
 // and wss://, and raw sockets for what a correct client never sends (unmasked frames, bad
 // requests, silence). Everything runs in-process on 127.0.0.1; every wait is bounded.
+#include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QTest>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 #include "enginetest.h"
 #include "server/localechoserver.h"
@@ -89,14 +94,44 @@ QByteArray upgradeRequest(quint16 port, const QByteArray &extra = {})
 }
 
 /** A masked frame as a client sends it. */
-QByteArray maskedFrame(quint8 opcode, QByteArrayView payload, bool fin = true)
+QByteArray maskedFrame(quint8 opcode, QByteArrayView payload, bool fin = true, bool rsv1 = false)
 {
     FrameBuilder builder;
     builder.opcode = opcode;
     builder.fin = fin;
+    builder.rsv1 = rsv1;
     builder.maskKey = 0x11223344u;
     return builder.build(payload);
 }
+
+/** A close frame's payload: the code big-endian, then the reason's bytes as given. */
+QByteArray closeBytes(quint16 code, QByteArrayView reason = {})
+{
+    QByteArray payload;
+    payload.append(char(code >> 8));
+    payload.append(char(code & 0xFF));
+    payload.append(reason);
+    return payload;
+}
+
+/** The code at the front of a close frame's payload (0 when it has none). */
+quint16 closeCodeOf(const ParsedFrame &frame)
+{
+    if (frame.payload.size() < 2)
+        return 0;
+    return quint16((quint8(frame.payload.at(0)) << 8) | quint8(frame.payload.at(1)));
+}
+
+/** Connects raw and upgrades it; the answer's headers (empty if the connection failed). */
+QByteArray upgradeRaw(RawClient &raw, quint16 port, const QByteArray &extra = {})
+{
+    if (!raw.connectTo(port))
+        return {};
+    raw.socket.write(upgradeRequest(port, extra));
+    return raw.readHeaders();
+}
+
+const QByteArray DeflateOffer = "Sec-WebSocket-Extensions: permessage-deflate\r\n";
 
 } // namespace
 
@@ -310,6 +345,102 @@ private Q_SLOTS:
         QCOMPARE(frames.at(0).payload.left(2), QByteArray("\x03\xef", 2)); // 1007
     }
 
+    // S27: a close frame the client may not send fails the connection with our own close frame
+    void badCloseFramesFailTheConnection_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<quint16>("code");
+        QTest::newRow("1-byte payload") << QByteArray("\x03", 1) << quint16(1002);
+        QTest::newRow("code 1005") << closeBytes(1005) << quint16(1002);
+        QTest::newRow("code 1006") << closeBytes(1006) << quint16(1002);
+        QTest::newRow("code 1015") << closeBytes(1015) << quint16(1002);
+        QTest::newRow("code 999") << closeBytes(999) << quint16(1002);
+        QTest::newRow("code 5000") << closeBytes(5000) << quint16(1002);
+        QTest::newRow("reason not UTF-8") << closeBytes(1000, "bye \xFF\xFE") << quint16(1007);
+        QTest::newRow("reason cut inside a code point") << closeBytes(1000, "\xE2\x82") << quint16(1007);
+        QTest::newRow("126-byte payload") << closeBytes(1000, QByteArray(124, 'r')) << quint16(1002);
+    }
+    void badCloseFramesFailTheConnection()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(quint16, code);
+        QSignalSpy disconnected(m_server.get(), &LocalEchoServer::clientDisconnected);
+        RawClient raw;
+        QVERIFY(upgradeRaw(raw, m_server->port()).startsWith("HTTP/1.1 101 "));
+        // a good message first: it is echoed, the bad close is not
+        raw.socket.write(maskedFrame(0x1, "before") + maskedFrame(0x8, payload));
+        QVERIFY(raw.waitDisconnected());
+        const QList<ParsedFrame> frames = takeFrames(raw.received);
+        QCOMPARE(frames.size(), 2);
+        QCOMPARE(frames.at(0).opcode, Op::Text);
+        QCOMPARE(frames.at(0).payload, QByteArray("before"));
+        QCOMPARE(frames.at(1).opcode, Op::Close);
+        QVERIFY(!frames.at(1).masked);
+        QCOMPARE(closeCodeOf(frames.at(1)), code);
+        QVERIFY(frames.at(1).payload.size() > 2); // the rule broken, as the reason
+        QVERIFY(raw.received.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, WaitMs);
+        const QString line = disconnected.at(0).at(0).toString();
+        QVERIFY2(line.contains(u"failed: "_s) && line.contains(u"(sent close %1)"_s.arg(code))
+                         && line.contains(u"1 message echoed"_s),
+                 qPrintable(line));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, WaitMs);
+    }
+
+    // S28: RSV1 where no compression is (or may be) and compressed data that does not inflate
+    void compressionErrorsFailTheConnection_data()
+    {
+        QTest::addColumn<bool>("deflate");
+        QTest::addColumn<quint64>("maxMessageSize"); // 0: the default
+        QTest::addColumn<QByteArray>("frames");
+        QTest::addColumn<quint16>("code");
+        // "Hello" compressed (RFC 7692 §7.2.3.1), cut in two fragments
+        const QByteArray hello1("\xf2\x48\xcd", 3);
+        const QByteArray hello2("\xc9\xc9\x07\x00", 4);
+        QTest::newRow("RSV1 without deflate agreed") << false << quint64(0)
+                                                     << maskedFrame(0x1, QByteArray(hello1 + hello2), true, true) << quint16(1002);
+        QTest::newRow("RSV1 on a continuation") << true << quint64(0)
+                                                << QByteArray(maskedFrame(0x1, hello1, false, true) + maskedFrame(0x0, hello2, true, true))
+                                                << quint16(1002);
+        QTest::newRow("RSV1 on a ping") << true << quint64(0) << maskedFrame(0x9, "ping", true, true) << quint16(1002);
+        QTest::newRow("not deflate data") << true << quint64(0)
+                                          << maskedFrame(0x2, QByteArray("\xff\xff\xff\xff", 4), true, true)
+                                          << quint16(1007);
+        QTest::newRow("message ends inside a block") << true << quint64(0) << maskedFrame(0x1, hello1, true, true)
+                                                     << quint16(1007);
+        QTest::newRow("compressed frame too large on the wire") << true << quint64(1024)
+                                                                << maskedFrame(0x2, patternBytes(4096), true, true)
+                                                                << quint16(1009);
+    }
+    void compressionErrorsFailTheConnection()
+    {
+        QFETCH(bool, deflate);
+        QFETCH(quint64, maxMessageSize);
+        QFETCH(QByteArray, frames);
+        QFETCH(quint16, code);
+        if (maxMessageSize != 0) {
+            EchoServerLimits limits;
+            limits.maxMessageSize = maxMessageSize;
+            m_server->setLimits(limits);
+        }
+        QSignalSpy disconnected(m_server.get(), &LocalEchoServer::clientDisconnected);
+        RawClient raw;
+        const QByteArray headers = upgradeRaw(raw, m_server->port(), deflate ? DeflateOffer : QByteArray());
+        QVERIFY2(headers.startsWith("HTTP/1.1 101 "), headers.constData());
+        QCOMPARE(headers.contains("permessage-deflate"), deflate);
+        raw.socket.write(frames);
+        QVERIFY(raw.waitDisconnected());
+        const QList<ParsedFrame> answer = takeFrames(raw.received);
+        QCOMPARE(answer.size(), 1); // nothing echoed, no pong: the close frame alone
+        QCOMPARE(answer.at(0).opcode, Op::Close);
+        QVERIFY(!answer.at(0).rsv1);
+        QCOMPARE(closeCodeOf(answer.at(0)), code);
+        QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, WaitMs);
+        const QString line = disconnected.at(0).at(0).toString();
+        QVERIFY2(line.contains(u"(sent close %1)"_s.arg(code)), qPrintable(line));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, WaitMs);
+    }
+
     void badRequestsGetAnHttpError_data()
     {
         QTest::addColumn<QByteArray>("request");
@@ -453,6 +584,46 @@ private Q_SLOTS:
                  qPrintable(rejected.at(0).at(0).toString()));
     }
 
+    // S22: a wss:// client that connects and never completes TLS is dropped after handshakeTimeout
+    void wssClientNeverFinishingTlsIsDropped_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("silent") << QByteArray();
+        // the first bytes of a TLS record holding a ClientHello, and then nothing
+        QTest::newRow("half a ClientHello") << QByteArray("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 11);
+    }
+    void wssClientNeverFinishingTlsIsDropped()
+    {
+        QFETCH(QByteArray, bytes);
+        LocalEchoServer tls;
+        tls.setTlsIdentity(TestPki::certificate(u"self-signed.pem"_s), TestPki::key(u"self-signed.key"_s));
+        EchoServerLimits limits;
+        limits.handshakeTimeout = std::chrono::milliseconds(300); // also bounds TLS: before listen()
+        tls.setLimits(limits);
+        QVERIFY(tls.listen());
+        QSignalSpy connected(&tls, &LocalEchoServer::clientConnected);
+        QSignalSpy rejected(&tls, &LocalEchoServer::clientRejected);
+        RawClient raw;
+        QVERIFY(raw.connectTo(tls.port()));
+        const QString peer = u"127.0.0.1:%1"_s.arg(raw.socket.localPort());
+        QElapsedTimer elapsed;
+        elapsed.start();
+        if (!bytes.isEmpty())
+            raw.socket.write(bytes);
+        QVERIFY(raw.waitDisconnected());
+        const qint64 ms = elapsed.elapsed();
+        QVERIFY2(ms >= 250, qPrintable(QString::number(ms))); // the timeout dropped it, nothing else
+        QVERIFY2(raw.received.isEmpty() || raw.received.at(0) == '\x15', raw.received.toHex().constData());
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(tls.connectionCount(), 0);
+        QCOMPARE(tls.counters().accepted, quint64(0));
+        QCOMPARE(tls.counters().upgraded, quint64(0));
+        // said so, naming the client (QSslServer has aborted the socket by then: it forgot its peer)
+        QTRY_COMPARE_WITH_TIMEOUT(rejected.size(), 1, WaitMs);
+        QCOMPARE(rejected.at(0).at(0).toString(), peer + u" TLS handshake failed: not completed within 300 ms"_s);
+        QCOMPARE(tls.counters().rejected, quint64(1));
+    }
+
     // --- life cycle ------------------------------------------------------------------------------
 
     void serverStopsCleanly()
@@ -501,6 +672,93 @@ private Q_SLOTS:
         raw.socket.write(upgradeRequest(m_server->port()));
         QVERIFY(raw.readHeaders().startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
         QVERIFY(raw.waitDisconnected());
+    }
+
+    // S30: after our close frame the client has closeTimeout to answer; one that stays silent is dropped
+    void clientIgnoringOurCloseIsDropped()
+    {
+        EchoServerLimits limits;
+        limits.closeTimeout = std::chrono::milliseconds(300);
+        m_server->setLimits(limits);
+        QSignalSpy disconnected(m_server.get(), &LocalEchoServer::clientDisconnected);
+        RawClient raw;
+        QVERIFY(upgradeRaw(raw, m_server->port()).startsWith("HTTP/1.1 101 "));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, WaitMs);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        m_server->close(); // 1001 to every client; this one never answers, nor hangs up
+        QVERIFY(raw.waitDisconnected());
+        const qint64 ms = elapsed.elapsed();
+        QVERIFY2(ms >= 250, qPrintable(QString::number(ms))); // dropped by the timer, not earlier
+        const QList<ParsedFrame> frames = takeFrames(raw.received);
+        QCOMPARE(frames.size(), 1);
+        QCOMPARE(frames.at(0).opcode, Op::Close);
+        QCOMPARE(closeCodeOf(frames.at(0)), quint16(1001));
+        QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, WaitMs);
+        const QString line = disconnected.at(0).at(0).toString();
+        QVERIFY2(line.contains(u"closed by the server with 1001"_s) && line.contains(u"(no answer in time: dropped)"_s),
+                 qPrintable(line));
+        QCOMPARE(m_server->connectionCount(), 0);
+    }
+
+    // S31: TCP closed by the client without a close frame, during the request or while open
+    void clientHangingUpWithoutACloseFrame_data()
+    {
+        QTest::addColumn<bool>("upgrade");
+        QTest::addColumn<bool>("reset");
+        QTest::newRow("during the request") << false << false;
+        QTest::newRow("while open") << true << false;
+        QTest::newRow("while open, reset") << true << true;
+    }
+    void clientHangingUpWithoutACloseFrame()
+    {
+        QFETCH(bool, upgrade);
+        QFETCH(bool, reset);
+        QSignalSpy connected(m_server.get(), &LocalEchoServer::clientConnected);
+        QSignalSpy disconnected(m_server.get(), &LocalEchoServer::clientDisconnected);
+        QSignalSpy rejected(m_server.get(), &LocalEchoServer::clientRejected);
+        RawClient raw;
+        if (upgrade) {
+            QVERIFY(upgradeRaw(raw, m_server->port()).startsWith("HTTP/1.1 101 "));
+            raw.socket.write(maskedFrame(0x2, "one"));
+            // the echo read: no unread bytes make our own close() a reset
+            QVERIFY(QTest::qWaitFor([&] { return raw.socket.bytesAvailable() >= 5; }, WaitMs));
+            QCOMPARE(m_server->counters().messagesEchoed, quint64(1));
+        } else {
+            QVERIFY(raw.connectTo(m_server->port()));
+            raw.socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // and no end
+            QVERIFY(raw.socket.waitForBytesWritten(WaitMs));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 1, WaitMs);
+        if (reset) {
+#ifdef Q_OS_UNIX
+            // a linger time of 0: close() sends a reset instead of a FIN
+            const linger noLinger{1, 0};
+            QCOMPARE(::setsockopt(int(raw.socket.socketDescriptor()), SOL_SOCKET, SO_LINGER, &noLinger,
+                                  sizeof noLinger), 0);
+#else
+            QSKIP("a reset is made with SO_LINGER, on Unix only");
+#endif
+            raw.socket.abort();
+        } else {
+            raw.socket.disconnectFromHost();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, WaitMs);
+        QCOMPARE(connected.size(), upgrade ? 1 : 0);
+        QCOMPARE(rejected.size(), 0);
+        if (upgrade) {
+            QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, WaitMs);
+            const QString line = disconnected.at(0).at(0).toString();
+            // a reset may read as the peer's close (Qt reports ECONNRESET as RemoteHostClosedError)
+            const bool ended = line.contains(u"disconnected without a close frame"_s)
+                    || (reset && line.contains(u"lost: "_s));
+            QVERIFY2(ended && line.contains(u"1 message echoed"_s),
+                     qPrintable(line));
+        } else {
+            QTest::qWait(50); // nothing may follow late
+            QCOMPARE(disconnected.size(), 0);
+        }
+        QCOMPARE(m_server->counters().rejected, quint64(0));
     }
 
 private:
