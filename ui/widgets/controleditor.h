@@ -8,16 +8,7 @@
 
 #include "api/messagewebsocketcontrol.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
-class QGroupBox;
-class QLabel;
-class QLineEdit;
-class QListWidget;
-class QPlainTextEdit;
-class QPushButton;
-class QSpinBox;
+class QVBoxLayout;
 
 namespace Wsw::Ui {
 
@@ -79,23 +70,18 @@ private:
     struct Rows;
 
     void buildUi();
+    /** One builder per section; each adds its group box to the column of sections. */
+    void buildMessagesSection(QVBoxLayout *sections);
+    void buildConnectionSection(QVBoxLayout *sections);
+    void buildCompressionSection(QVBoxLayout *sections);
+    void buildTlsSection(QVBoxLayout *sections);
     void connectEdits();
     /** The one place that decides what is enabled: the lock, and rows that depend on a checkbox. */
     void updateEnabledState();
     void onUserEdit();
-    void onAddCaClicked();
-    void onRemoveCaClicked();
-    void onBrowseCertificateClicked();
-    void onBrowseKeyClicked();
-    void onClearClientCertificateClicked();
-    void onClientCertificateFilesEdited();
     void validateLiveText();
-    void showClientCertificateStatus(const QString &text, bool isError) const;
 
     std::unique_ptr<Rows> m_rows; // pointers to the editors; Qt's parent tree owns the widgets
-    QList<QSslCertificate> m_caCertificates;              // one per row of the CA list
-    QList<ChainValidationResult> m_ignorableOrder;        // the order setControl() gave them in
-    std::optional<ClientCertificate> m_programCertificate; // from setControl(); no files known
     bool m_locked = false;
     bool m_settingValues = false; // true while setControl()/setMessageType() fill the rows
 };
