@@ -611,7 +611,7 @@ QString duration(qint64 milliseconds)
     }
     if (milliseconds < 1000)
         return QString::number(milliseconds) + u" ms"_s;
-    const qint64 centiseconds = (milliseconds + 5) / 10;
+    const qint64 centiseconds = milliseconds / 10 + (milliseconds % 10 >= 5 ? 1 : 0); // no overflow at the top
     if (centiseconds < 6000) {
         return QString::number(centiseconds / 100) + u'.' +
                u"%1"_s.arg(centiseconds % 100, 2, 10, QChar(u'0')) + u" s"_s;
