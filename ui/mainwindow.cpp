@@ -19,6 +19,10 @@
 
 #include "api/chainvalidation.h"
 #include "builtinechoserver.h"
+#include "dialogs/certificatedialog.h"
+#include "dialogs/pinsmanagerdialog.h"
+#include "dialogs/servervalidationprompt.h"
+#include "pinstore.h"
 #include "format/messageformat.h"
 #include "models/logentry.h"
 #include "session.h"
@@ -95,9 +99,10 @@ QString describeError(const WebSocketError &error)
 
 } // namespace
 
-MainWindow::MainWindow(BuiltInEchoServer *echoServer, QWidget *parent)
+MainWindow::MainWindow(BuiltInEchoServer *echoServer, PinStore *pins, QWidget *parent)
     : QMainWindow(parent)
     , m_echoServer(echoServer)
+    , m_pins(pins ? pins : new PinStore({}, this))
     , m_session(new Session(this))
 {
     setWindowTitle(tr("WebSocket Workbench"));
@@ -192,6 +197,11 @@ QWidget *MainWindow::buildConnectionBar()
     m_stateLabel->setAlignment(Qt::AlignCenter);
     m_stateLabel->setMinimumWidth(m_stateLabel->fontMetrics().horizontalAdvance(tr("Checking certificate…")) + 28);
 
+    m_trustNote = new QLabel;
+    m_trustNote->setAccessibleName(tr("Trust note"));
+    m_trustNote->setStyleSheet(Theme::warningPanelStyle());
+    m_trustNote->hide();
+
     m_serverNote = new QLabel;
     m_serverNote->setAccessibleName(tr("Built-in server"));
     m_serverNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -209,6 +219,7 @@ QWidget *MainWindow::buildConnectionBar()
     row->addWidget(m_stateLabel);
     grid->addLayout(row);
     grid->addWidget(m_serverNote);
+    grid->addWidget(m_trustNote);
     return bar;
 }
 
@@ -225,9 +236,15 @@ QWidget *MainWindow::buildErrorPanel()
     dismiss->setText(tr("Dismiss"));
     dismiss->setAccessibleName(tr("Dismiss error"));
     connect(dismiss, &QToolButton::clicked, this, &MainWindow::clearProblem);
+    m_errorCertificateButton = new QPushButton(tr("Show certificate…"));
+    m_errorCertificateButton->setAccessibleName(tr("Show certificate"));
+    m_errorCertificateButton->setToolTip(tr("The chain the server presented and why it failed"));
+    m_errorCertificateButton->hide();
+    connect(m_errorCertificateButton, &QPushButton::clicked, this, [this] { showCertificate(m_session->socket().information()); });
     auto *layout = new QHBoxLayout(m_errorPanel);
     layout->setContentsMargins(8, 5, 8, 5);
     layout->addWidget(m_errorText, 1);
+    layout->addWidget(m_errorCertificateButton, 0, Qt::AlignTop);
     layout->addWidget(dismiss, 0, Qt::AlignTop);
     m_errorPanel->hide();
     return m_errorPanel;
@@ -237,6 +254,7 @@ QWidget *MainWindow::buildSettingsPanel()
 {
     m_controlEditor = new ControlEditor;
     MessageWebSocketControl initial = m_session->socket().control();
+    initial.allowCustomValidationOverride = true; // the workbench asks when a certificate fails (issue: fail closed)
     m_controlEditor->setControl(initial);
     connect(m_controlEditor, &ControlEditor::messageTypeChanged, m_session, &Session::setMessageType);
     m_headersEditor = new RequestHeadersEditor;
@@ -259,6 +277,8 @@ QWidget *MainWindow::buildInspectors()
     m_detail = new MessageDetailView;
     m_handshakeView = new HandshakeView;
     m_informationView = new InformationView;
+    connect(m_informationView, &InformationView::certificateRequested, this,
+            [this] { showCertificate(m_session->socket().information()); });
     m_inspectors = new QTabWidget;
     m_inspectors->setAccessibleName(tr("Inspectors"));
     m_inspectors->addTab(m_detail, tr("Message"));
@@ -280,6 +300,9 @@ void MainWindow::buildMenus()
     connection->addAction(tr("Use the built-in echo server (wss://)"), this, [this] { useBuiltInServer(true); })
             ->setEnabled(m_echoServer && m_echoServer->tlsUrl().isValid());
     connection->addSeparator();
+    connection->addAction(tr("Server certificate…"), this, [this] { showCertificate(m_session->socket().information()); });
+    connection->addAction(tr("Trusted certificates…"), this, &MainWindow::showPinsManager);
+    connection->addSeparator();
     connection->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *log = menuBar()->addMenu(tr("&Log"));
@@ -293,6 +316,7 @@ void MainWindow::connectSession()
 {
     connect(m_session, &Session::stateChanged, this, &MainWindow::updateEnabledState);
     connect(m_session, &Session::closed, this, &MainWindow::updateEnabledState);
+    connect(m_session, &Session::validationRequested, this, &MainWindow::onValidationRequested);
     connect(m_session, &Session::errorChanged, this, &MainWindow::onErrorChanged);
     connect(m_session, &Session::handshakeChanged, this, [this] { m_handshakeView->showTranscript(m_session->handshake()); });
     connect(m_session, &Session::informationChanged, this, &MainWindow::refreshInformation);
@@ -337,8 +361,19 @@ void MainWindow::onConnectClicked()
         showProblem(tr("Request headers: %1").arg(error));
         return;
     }
-    if (m_session->connectTo(m_url->currentText(), *control, *headers))
+    MessageWebSocketControl wanted = *control;
+    const QString hostKey = PinStore::hostKey(QUrl::fromUserInput(m_url->currentText().trimmed()));
+    const QStringList trusted = m_pins->pinsFor(hostKey);
+    for (const QString &pin : trusted)
+        if (!wanted.pinnedPublicKeys.contains(pin))
+            wanted.pinnedPublicKeys << pin; // "Trust this certificate for this host" from earlier
+    if (m_session->connectTo(m_url->currentText(), wanted, *headers)) {
         rememberUrl(m_session->url().toString());
+        if (!trusted.isEmpty())
+            m_session->note(
+                    tr("%n trusted pin(s) kept for %1 apply (Connection ▸ Trusted certificates)", nullptr, int(trusted.size()))
+                            .arg(hostKey));
+    }
 }
 
 void MainWindow::useBuiltInServer(bool tls)
@@ -354,15 +389,8 @@ void MainWindow::useBuiltInServer(bool tls)
         return;
     }
     m_url->setEditText(m_echoServer->tlsUrl().toString());
-    // Its certificate is self-signed: trust it by its key's pin, visibly, in the Control editor
-    std::optional<MessageWebSocketControl> control = m_controlEditor->control();
-    if (control && !control->pinnedPublicKeys.contains(m_echoServer->certificatePin())) {
-        control->pinnedPublicKeys << m_echoServer->certificatePin();
-        m_controlEditor->setControl(*control);
-    }
-    m_serverNote->setText(tr("wss:// to the built-in echo server: its certificate is self-signed, so the Control "
-                             "editor pins its key (%1) — trusted because of the pin, not a CA.")
-                                  .arg(m_echoServer->certificatePin()));
+    m_serverNote->setText(tr("wss:// to the built-in echo server: its certificate is self-signed, so the first connection "
+                             "asks whether to trust it (its key: %1).").arg(m_echoServer->certificatePin()));
     m_serverNote->show();
 }
 
@@ -385,9 +413,10 @@ void MainWindow::onErrorChanged(const WebSocketError &error)
     const QUrl builtIn = m_echoServer ? m_echoServer->tlsUrl() : QUrl();
     if (!error.certificateErrors().isEmpty() && builtIn.isValid() && url.host() == builtIn.host()
         && url.port() == builtIn.port())
-        text += u'\n' + tr("This is the built-in echo server, whose certificate is self-signed: Connection ▸ Use the "
-                           "built-in echo server (wss://) trusts it by pinning its key.");
+        text += u'\n' + tr("This is the built-in echo server, whose certificate is self-signed: with “Ask when a "
+                           "certificate fails” on (Control ▸ TLS) the workbench asks whether to trust it.");
     showProblem(text);
+    m_errorCertificateButton->setVisible(m_session->socket().information().serverCertificate.has_value());
 }
 
 void MainWindow::rememberUrl(const QString &url)
@@ -441,6 +470,7 @@ void MainWindow::updateEnabledState()
     m_controlEditor->setLocked(!ended);
     m_headersEditor->setLocked(!ended);
     m_composer->setOpen(open);
+    updateTrustNote();
     if (open)
         m_composer->focusMessage();
 }
@@ -453,6 +483,7 @@ void MainWindow::showProblem(const QString &text)
 
 void MainWindow::clearProblem()
 {
+    m_errorCertificateButton->hide();
     m_errorText->clear();
     m_errorPanel->hide();
 }
@@ -462,4 +493,61 @@ QString MainWindow::errorText() const
     return m_errorPanel->isHidden() ? QString() : m_errorText->text();
 }
 
+void MainWindow::onValidationRequested(const MessageWebSocketInformation &certificate, std::chrono::milliseconds timeLeft)
+{
+    const QString hostKey = PinStore::hostKey(m_session->url());
+    auto *prompt = new ServerValidationPrompt(certificate, m_session->socket().control(), hostKey, timeLeft, this);
+    connect(prompt, &ServerValidationPrompt::detailsRequested, this, [this, certificate] { showCertificate(certificate); });
+    connect(prompt, &ServerValidationPrompt::answered, this, [this, certificate, hostKey](ServerValidationPrompt::Answer answer) {
+        if (answer == ServerValidationPrompt::Answer::TrustHost) {
+            QString error;
+            const QString pin = certificate.tls.presentedPins.value(0);
+            const QString subject = certificate.serverCertificate ? certificate.serverCertificate->subjectDisplayName() : QString();
+            if (!m_pins->add(hostKey, pin, subject, &error))
+                showProblem(tr("The pin could not be kept: %1 The connection goes on this once.").arg(error));
+            else
+                m_session->note(tr("trusted %1 for %2 from now on").arg(pin, hostKey));
+        }
+        m_session->answerValidation(answer != ServerValidationPrompt::Answer::Reject);
+    });
+    connect(m_session, &Session::validationEnded, prompt, &QDialog::reject); // timed out or cancelled meanwhile
+    prompt->open();
+}
+
+void MainWindow::showCertificate(const MessageWebSocketInformation &info)
+{
+    if (!info.serverCertificate) {
+        showProblem(tr("There is no server certificate to show: connect to a wss:// URL first."));
+        return;
+    }
+    auto *dialog = new CertificateDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->showConnection(info, m_session->socket().control(), m_session->url().host());
+    dialog->open();
+}
+
+void MainWindow::showPinsManager()
+{
+    auto *dialog = new PinsManagerDialog(m_pins, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::updateTrustNote()
+{
+    const MessageWebSocketInformation info = m_session->socket().information();
+    QString note;
+    if (m_session->state() == ConnectionState::Open && info.tls.encrypted) {
+        if (info.tls.acceptedByOverride)
+            note = tr("⚠ Trusted because you accepted it, not because the certificate is valid.");
+        else if (!info.tls.matchedPin.isEmpty() && !info.serverCertificateErrors.isEmpty())
+            note = tr("⚠ Trusted because of the pinned key %1, not the certificate chain.").arg(info.tls.matchedPin);
+        else if (!info.serverCertificateErrors.isEmpty())
+            note = tr("⚠ Trusted although the certificate has errors that Control ignores.");
+    }
+    m_trustNote->setText(note);
+    m_trustNote->setVisible(!note.isEmpty());
+}
+
 } // namespace Wsw::Ui
+

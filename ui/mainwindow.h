@@ -21,6 +21,7 @@ class InformationView;
 class MessageDetailView;
 class FrameInspector;
 class MessageLogPanel;
+class PinStore;
 class RequestHeadersEditor;
 class Session;
 
@@ -37,8 +38,11 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    /** echoServer may be null (no built-in server, e.g. in tests that bring their own). */
-    explicit MainWindow(BuiltInEchoServer *echoServer = nullptr, QWidget *parent = nullptr);
+    /**
+     * echoServer may be null (no built-in server, e.g. in tests that bring their own); pins null
+     * means the trusted pins in the app's config folder.
+     */
+    explicit MainWindow(BuiltInEchoServer *echoServer = nullptr, PinStore *pins = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     /** Fills the URL field and connects. */
@@ -60,6 +64,11 @@ private:
     void useBuiltInServer(bool tls);
     void onSendRequested(const QByteArray &payload);
     void onErrorChanged(const WebSocketError &error);
+    void onValidationRequested(const MessageWebSocketInformation &certificate, std::chrono::milliseconds timeLeft);
+    void showCertificate(const MessageWebSocketInformation &info);
+    void showPinsManager();
+    /** A line that says plainly when trust comes from a pin, an ignored error or a manual acceptance. */
+    void updateTrustNote();
     void rememberUrl(const QString &url);
     void refreshInformation();
     /** The one place that decides what is enabled and what the state indicator says. */
@@ -68,12 +77,15 @@ private:
     void clearProblem();
 
     BuiltInEchoServer *m_echoServer;
+    PinStore *m_pins;
     Session *m_session;
     // connection bar
     QComboBox *m_url = nullptr;
     QPushButton *m_connectButton = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_serverNote = nullptr;
+    QLabel *m_trustNote = nullptr;
+    QPushButton *m_errorCertificateButton = nullptr;
     // inline error
     QFrame *m_errorPanel = nullptr;
     QLabel *m_errorText = nullptr;

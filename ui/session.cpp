@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 
+#include "api/chainvalidation.h"
 #include "format/messageformat.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
@@ -46,6 +47,9 @@ Session::Session(QObject *parent)
     connect(&m_socket, &MessageWebSocket::closed, this, &Session::onClosed);
     connect(&m_socket, &MessageWebSocket::errorOccurred, this, &Session::onError);
     connect(&m_socket, &MessageWebSocket::frameObserved, m_frameLog, &FrameLogModel::append);
+    // always connected: a chain that passed is accepted as is; one that failed is asked about
+    // only with Control.allowCustomValidationOverride (otherwise it never comes here)
+    connect(&m_socket, &MessageWebSocket::serverCustomValidationRequested, this, &Session::onServerValidation);
     connect(&m_socket, &MessageWebSocket::handshakeCompleted, this, [this](const HandshakeTranscript &t) {
         m_handshake = t;
         Q_EMIT handshakeChanged();
@@ -167,12 +171,58 @@ void Session::clearLogs()
 
 void Session::onStateChanged(ConnectionState state)
 {
+    if (state != ConnectionState::AwaitingServerValidation && isValidationPending())
+        endValidation(); // timed out or abandoned: the engine has already failed the connection
     if (state == ConnectionState::Open)
         m_informationTimer.start();
     else if (isEnded(state))
         m_informationTimer.stop();
     Q_EMIT stateChanged(state);
     Q_EMIT informationChanged();
+}
+
+void Session::onServerValidation(WebSocketServerCustomValidationRequestedEventArgs *args)
+{
+    if (args->isDefaultValidationPassed())
+        return; // accepted unless rejected: nothing to ask
+    m_validation = args;
+    m_deferral = args->getDeferral();
+    MessageWebSocketInformation certificate = m_socket.information();
+    certificate.serverCertificate = args->serverCertificate();
+    certificate.serverIntermediateCertificates = args->serverIntermediateCertificates();
+    certificate.serverCertificateErrors = args->serverCertificateErrors();
+    certificate.serverCertificateErrorSeverity = args->serverCertificateErrorSeverity();
+    certificate.sslErrors = args->sslErrors();
+    certificate.tls = args->tls();
+    QStringList names;
+    for (ChainValidationResult r : certificate.serverCertificateErrors)
+        names << ChainValidation::name(r);
+    logEvent(tr("the server's certificate failed validation (%1): waiting for your answer").arg(names.join(u", "_s)));
+    Q_EMIT validationRequested(certificate, m_socket.control().timeouts.validation);
+}
+
+void Session::answerValidation(bool accept)
+{
+    if (!isValidationPending())
+        return;
+    if (m_validation) {
+        if (accept) {
+            m_validation->acceptDespiteErrors();
+            logEvent(tr("certificate accepted by hand despite its errors"));
+        } else {
+            m_validation->reject();
+            logEvent(tr("certificate rejected by hand"));
+        }
+    }
+    m_deferral.complete();
+    endValidation();
+}
+
+void Session::endValidation()
+{
+    m_deferral = {};
+    m_validation.clear();
+    Q_EMIT validationEnded();
 }
 
 void Session::onConnected()

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
@@ -57,6 +58,12 @@ public:
     bool ping(const QByteArray &payload);
     void setMessageType(SocketMessageType type);
     SocketMessageType messageType() const { return m_socket.control().messageType; }
+    /** Whether validationRequested() waits for an answer. */
+    bool isValidationPending() const { return !m_deferral.isNull(); }
+    /** Accepts the certificate despite its errors, or rejects it (the connection then fails). */
+    void answerValidation(bool accept);
+    /** Logs an event line of the window's own (e.g. which trusted pins apply). */
+    void note(const QString &text) { logEvent(text); }
     /** Forgets the logged messages and frames (the connection is untouched). */
     void clearLogs();
 
@@ -71,6 +78,14 @@ Q_SIGNALS:
     void pongReceived(std::chrono::milliseconds roundTrip);
     /** The connection ended (after the last stateChanged()); lastClose() has the code and reason. */
     void closed(const Wsw::WebSocketClosedEventArgs &args);
+    /**
+     * The server's certificate failed default validation and Control.allowCustomValidationOverride
+     * is on: the connection waits (at most timeLeft) for answerValidation(). certificate holds the
+     * chain, the errors and the TLS facts.
+     */
+    void validationRequested(const Wsw::MessageWebSocketInformation &certificate, std::chrono::milliseconds timeLeft);
+    /** The question of validationRequested() is settled: answered, timed out or abandoned. */
+    void validationEnded();
 
 private:
     void onStateChanged(ConnectionState state);
@@ -79,6 +94,8 @@ private:
     void onPongReceived(std::chrono::milliseconds roundTrip, const QByteArray &payload);
     void onClosed(const WebSocketClosedEventArgs &args);
     void onError(const WebSocketError &error);
+    void onServerValidation(WebSocketServerCustomValidationRequestedEventArgs *args);
+    void endValidation();
     void setError(const WebSocketError &error);
     void logEvent(const QString &text);
     void logError(const QString &text);
@@ -91,6 +108,8 @@ private:
     HandshakeTranscript m_handshake;
     WebSocketError m_lastError;
     std::optional<WebSocketClosedEventArgs> m_lastClose;
+    QPointer<WebSocketServerCustomValidationRequestedEventArgs> m_validation; // owned by the socket
+    Deferral m_deferral;
 };
 
 } // namespace Wsw::Ui

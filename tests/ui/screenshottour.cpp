@@ -16,6 +16,10 @@
 #include <QTreeWidget>
 
 #include "builtinechoserver.h"
+#include "dialogs/certificatedialog.h"
+#include "dialogs/pinsmanagerdialog.h"
+#include "dialogs/servervalidationprompt.h"
+#include "pinstore.h"
 #include "mainwindow.h"
 #include "models/messagelogmodel.h"
 #include "session.h"
@@ -100,10 +104,11 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    Ui::PinStore pins(identity.filePath(u"trusted-pins.ini"_s)); // never the user's pins
     bool ok = true;
     {
         // 1. connected with traffic: text, JSON and binary, a JSON message selected
-        Ui::MainWindow window(&echo);
+        Ui::MainWindow window(&echo, &pins);
         window.resize(1400, 900);
         window.show();
         ok &= connectAndWait(window, ConnectionState::Open);
@@ -137,28 +142,57 @@ int main(int argc, char *argv[])
         ok &= waitFor([&] { return !window.session().isActive(); });
     }
     {
-        // 4. wss:// to the built-in server, trusted by its pinned key: the Information panel's TLS part
-        Ui::MainWindow window(&echo);
+        // 4. wss:// to the built-in server the first time: the prompt, then "Trust this certificate
+        //    for this host"; the Information panel's TLS part and the certificate dialog
+        Ui::MainWindow window(&echo, &pins);
         window.resize(1400, 900);
         window.show();
         for (QAction *action : window.findChildren<QAction *>())
             if (action->text().contains(u"wss://"_s) && action->text().startsWith(u"Use"_s))
                 action->trigger();
-        ok &= connectAndWait(window, ConnectionState::Open);
+        named<QPushButton>(&window, u"Connect"_s)->click();
+        Ui::ServerValidationPrompt *prompt = nullptr;
+        ok &= waitFor([&] { return (prompt = window.findChild<Ui::ServerValidationPrompt *>()) != nullptr; });
+        if (prompt) {
+            settle();
+            ok &= save(prompt, directory, u"validation-prompt"_s);
+            named<QPushButton>(prompt, u"Trust this certificate for this host"_s)->click();
+        }
+        ok &= waitFor([&] { return window.session().state() == ConnectionState::Open; });
         send(window, Ui::Composer::InputFormat::Text, u"over TLS"_s);
         ok &= waitFor([&] { return window.session().socket().information().counters.messagesReceived == 1; });
         selectInspector(window, u"Information"_s);
         settle(1100); // the panel refreshes every second
         window.findChild<QTreeWidget *>()->scrollToBottom();
         ok &= save(&window, directory, u"information-tls"_s);
+        named<QPushButton>(&window, u"Show certificate"_s)->click();
+        Ui::CertificateDialog *dialog = nullptr;
+        ok &= waitFor([&] { return (dialog = window.findChild<Ui::CertificateDialog *>()) != nullptr; });
+        if (dialog) {
+            ok &= save(dialog, directory, u"certificate-dialog"_s);
+            dialog->close();
+        }
         named<QPushButton>(&window, u"Close"_s)->click();
         ok &= waitFor([&] { return !window.session().isActive(); });
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text().startsWith(u"Trusted certificates"_s))
+                action->trigger();
+        if (auto *manager = window.findChild<Ui::PinsManagerDialog *>()) {
+            ok &= save(manager, directory, u"trusted-certificates"_s);
+            manager->close();
+        } else {
+            ok = false;
+        }
     }
     {
-        // 5. a failed connection: wss:// to the self-signed server without trusting it
-        Ui::MainWindow window(&echo);
+        // 5. a failed connection: wss:// to the self-signed server with asking turned off
+        Ui::PinStore noPins(identity.filePath(u"no-pins.ini"_s));
+        Ui::MainWindow window(&echo, &noPins);
         window.resize(1400, 900);
         window.show();
+        MessageWebSocketControl control = *window.controlEditor().control();
+        control.allowCustomValidationOverride = false;
+        window.controlEditor().setControl(control);
         window.findChild<QComboBox *>()->setEditText(echo.tlsUrl().toString());
         ok &= connectAndWait(window, ConnectionState::Failed);
         selectInspector(window, u"Information"_s);
@@ -167,7 +201,7 @@ int main(int argc, char *argv[])
     }
     {
         // 6. the Control editor, with a few settings changed, scrolled to TLS
-        Ui::MainWindow window(&echo);
+        Ui::MainWindow window(&echo, &pins);
         window.resize(1400, 900);
         window.show();
         MessageWebSocketControl control = *window.controlEditor().control();

@@ -474,7 +474,7 @@ private Q_SLOTS:
                 u"Server max window bits"_s, u"Client no context takeover"_s, u"Server no context takeover"_s,
                 u"Compression level"_s, u"Compression threshold"_s, u"Ignorable certificate errors"_s,
                 u"Additional CA certificates"_s, u"Pinned public keys"_s, u"Client certificate"_s,
-                u"Client key"_s, u"Key password"_s, u"Allow custom validation override"_s,
+                u"Client key"_s, u"Key password"_s, u"Ask when a certificate fails"_s,
         };
         for (const QString &row : rows) {
             QWidget *widget = byName<QWidget>(&editor, row);

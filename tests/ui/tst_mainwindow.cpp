@@ -20,6 +20,8 @@
 #include <QTimer>
 
 #include "builtinechoserver.h"
+#include "dialogs/servervalidationprompt.h"
+#include "pinstore.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
 #include "scriptedserver.h"
@@ -74,6 +76,23 @@ class tst_MainWindow final : public QObject
 private:
     QTemporaryDir m_dataDir;
     Ui::BuiltInEchoServer m_echo;
+    std::unique_ptr<Ui::PinStore> m_pins; // in a temporary folder, never the user's
+
+    /** The prompt the window opened for a certificate that failed validation, once it is there. */
+    static Ui::ServerValidationPrompt *waitForPrompt(QWidget *window)
+    {
+        Ui::ServerValidationPrompt *prompt = nullptr;
+        (void)QTest::qWaitFor([&] { return (prompt = window->findChild<Ui::ServerValidationPrompt *>()) != nullptr; }, 15000);
+        return prompt;
+    }
+
+    static QAction *useBuiltInTls(QWidget *window)
+    {
+        for (QAction *action : window->findChildren<QAction *>())
+            if (action->text().contains(u"wss://"_s) && action->text().startsWith(u"Use"_s))
+                return action;
+        return nullptr;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -81,11 +100,12 @@ private Q_SLOTS:
         QVERIFY(m_dataDir.isValid());
         QVERIFY2(m_echo.start(m_dataDir.path()), qPrintable(m_echo.problem()));
         QVERIFY2(m_echo.tlsUrl().isValid(), qPrintable(m_echo.tlsProblem()));
+        m_pins = std::make_unique<Ui::PinStore>(m_dataDir.filePath(u"trusted-pins.ini"_s));
     }
 
     void accessibleNamesAndBuddies()
     {
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         QVERIFY(named<QComboBox>(&window, u"URL"_s));
         QVERIFY(named<QPushButton>(&window, u"Connect"_s));
@@ -119,7 +139,7 @@ private Q_SLOTS:
 
     void connectSendSwitchTypeLiveAndClose()
     {
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         auto *url = named<QComboBox>(&window, u"URL"_s);
         QCOMPARE(url->currentText(), m_echo.url().toString()); // out of the box: the built-in server
@@ -170,7 +190,7 @@ private Q_SLOTS:
 
     void controlLocksWhileConnectedExceptMessageType()
     {
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         auto *maxSize = named<QWidget>(&window.controlEditor(), u"Max message size"_s);
         QVERIFY(maxSize);
@@ -188,30 +208,94 @@ private Q_SLOTS:
         QVERIFY(maxSize->isEnabled());
     }
 
-    void wssToTheBuiltInServerByItsPin()
+    void wssPromptRejectsThenAcceptsOnce()
     {
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
-        QAction *useTls = nullptr;
-        for (QAction *action : window.findChildren<QAction *>())
-            if (action->text().contains(u"wss://"_s) && action->text().contains(u"Use"_s))
-                useTls = action;
-        QVERIFY(useTls);
-        useTls->trigger();
+        useBuiltInTls(&window)->trigger();
         QCOMPARE(named<QComboBox>(&window, u"URL"_s)->currentText(), m_echo.tlsUrl().toString());
-        QVERIFY(window.controlEditor().control()->pinnedPublicKeys.contains(m_echo.certificatePin()));
+
+        // Reject: the connection fails with the validation rejected, nothing was sent
         named<QPushButton>(&window, u"Connect"_s)->click();
-        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 15000);
-        QTRY_VERIFY(logHas(&window, u"pinned"_s)); // said plainly: trusted by the pin, not a CA
+        Ui::ServerValidationPrompt *prompt = waitForPrompt(&window);
+        QVERIFY(prompt);
+        QCOMPARE(window.session().state(), ConnectionState::AwaitingServerValidation);
+        QVERIFY(prompt->timeLeftText().contains(u"10 s"_s)); // Timeouts.validation's default, counting down
+        named<QPushButton>(prompt, u"Reject"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Failed, 10000);
+        QVERIFY2(window.errorText().contains(u"ServerValidationRejected"_s), qPrintable(window.errorText()));
+        QVERIFY(named<QPushButton>(&window, u"Show certificate"_s)->isVisible()); // the chain is kept after a failure
+        QTRY_VERIFY(!window.findChild<Ui::ServerValidationPrompt *>());
+
+        // Accept once: open, said plainly, and nothing is remembered
+        named<QPushButton>(&window, u"Connect"_s)->click();
+        prompt = waitForPrompt(&window);
+        QVERIFY(prompt);
+        named<QPushButton>(prompt, u"Accept once"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+        QTRY_VERIFY(named<QLabel>(&window, u"Trust note"_s)->text().contains(u"accepted"_s));
+        QVERIFY(m_pins->pinsFor(Ui::PinStore::hostKey(m_echo.tlsUrl())).isEmpty());
         typeAndSend(&window, u"over TLS"_s);
         QTRY_COMPARE(logRows(&window).filter(u"over TLS"_s).size(), 2);
         named<QPushButton>(&window, u"Close"_s)->click();
         QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Closed, 10000);
     }
 
+    void wssPromptTimesOutAndFailsClosed()
+    {
+        Ui::MainWindow window(&m_echo, m_pins.get());
+        window.show();
+        useBuiltInTls(&window)->trigger();
+        MessageWebSocketControl control = *window.controlEditor().control();
+        control.timeouts.validation = std::chrono::milliseconds(1200);
+        window.controlEditor().setControl(control);
+        named<QPushButton>(&window, u"Connect"_s)->click();
+        QVERIFY(waitForPrompt(&window));
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Failed, 10000);
+        QVERIFY2(window.errorText().contains(u"ServerValidationTimeout"_s), qPrintable(window.errorText()));
+        QTRY_VERIFY(!window.findChild<Ui::ServerValidationPrompt *>()); // the prompt went with the question
+    }
+
+    void trustThisCertificatePersistsAcrossARestart()
+    {
+        const QString pinsFile = m_dataDir.filePath(u"restart-pins.ini"_s);
+        const QString hostKey = Ui::PinStore::hostKey(m_echo.tlsUrl());
+        {
+            Ui::PinStore pins(pinsFile);
+            Ui::MainWindow window(&m_echo, &pins);
+            window.show();
+            useBuiltInTls(&window)->trigger();
+            named<QPushButton>(&window, u"Connect"_s)->click();
+            Ui::ServerValidationPrompt *prompt = waitForPrompt(&window);
+            QVERIFY(prompt);
+            named<QPushButton>(prompt, u"Trust this certificate for this host"_s)->click();
+            QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+            QCOMPARE(pins.pinsFor(hostKey), QStringList{m_echo.certificatePin()});
+            named<QPushButton>(&window, u"Close"_s)->click();
+            QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Closed, 10000);
+        }
+        // a new window and store on the same file: no prompt, trusted because of the pin, said so
+        Ui::PinStore pins(pinsFile);
+        QCOMPARE(pins.pinsFor(hostKey), QStringList{m_echo.certificatePin()});
+        Ui::MainWindow window(&m_echo, &pins);
+        window.show();
+        useBuiltInTls(&window)->trigger();
+        named<QPushButton>(&window, u"Connect"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+        QVERIFY(!window.findChild<Ui::ServerValidationPrompt *>());
+        QTRY_VERIFY(named<QLabel>(&window, u"Trust note"_s)->text().contains(u"pinned"_s));
+        QTRY_VERIFY(logHas(&window, u"pinned key"_s));
+        named<QPushButton>(&window, u"Close"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Closed, 10000);
+
+        // the pins manager removes it: the next connection asks again
+        QVERIFY(pins.remove(hostKey, m_echo.certificatePin()));
+        QVERIFY(Ui::PinStore(pinsFile).pinsFor(hostKey).isEmpty());
+    }
+
     void filtersByDirectionTypeAndText()
     {
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         named<QPushButton>(&window, u"Connect"_s)->click();
         QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
@@ -237,7 +321,7 @@ private Q_SLOTS:
             QVERIFY(gone.listen(QHostAddress::LocalHost));
             port = gone.serverPort();
         }
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         window.connectTo(QUrl(u"ws://127.0.0.1:%1/"_s.arg(port)));
         QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Failed, 10000);
@@ -251,7 +335,7 @@ private Q_SLOTS:
         QVERIFY(server.listen());
         server.waitForRequest().send("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\n"
                                      "token rejected").closeTcp();
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         auto *headers = window.findChild<Ui::RequestHeadersEditor *>();
         QVERIFY(headers);
@@ -269,7 +353,7 @@ private Q_SLOTS:
 
     void burstOf100000MessagesStaysResponsive()
     {
-        Ui::MainWindow window(&m_echo);
+        Ui::MainWindow window(&m_echo, m_pins.get());
         window.show();
         named<QCheckBox>(&window, u"Regular expression"_s)->setChecked(true);
         named<QLineEdit>(&window, u"Filter"_s)->setText(u"^[0-9]*7[0-9]*$"_s); // filtering on during the burst

@@ -1,7 +1,9 @@
 #include "widgets/informationview.h"
 
 #include <QHeaderView>
+#include <QHBoxLayout>
 #include <QMetaEnum>
+#include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -43,7 +45,12 @@ QString yesNo(bool value)
 InformationView::InformationView(QWidget *parent)
     : QWidget(parent)
     , m_tree(new QTreeWidget)
+    , m_certificateButton(new QPushButton(tr("Certificate…")))
 {
+    m_certificateButton->setAccessibleName(tr("Show certificate"));
+    m_certificateButton->setToolTip(tr("The server's certificate chain, every field, and each validation error explained"));
+    m_certificateButton->setEnabled(false);
+    connect(m_certificateButton, &QPushButton::clicked, this, &InformationView::certificateRequested);
     m_tree->setColumnCount(2);
     m_tree->setHeaderLabels({tr("Property"), tr("Value")});
     m_tree->setAccessibleName(tr("Connection information"));
@@ -54,6 +61,10 @@ InformationView::InformationView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tree);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_certificateButton);
+    layout->addLayout(buttons);
     showInformation({}, ConnectionState::Idle);
     m_tree->expandAll();
 }
@@ -157,6 +168,7 @@ void InformationView::showInformation(const MessageWebSocketInformation &info, C
         for (const QString &row : {tr("Certificate subject"), tr("Certificate issuer"), tr("Valid until"), tr("Server's key pin")})
             setRow(tls, row, tr("—"));
     }
+    m_certificateButton->setEnabled(info.serverCertificate.has_value());
     QStringList errors;
     for (ChainValidationResult r : info.serverCertificateErrors)
         errors << ChainValidation::name(r);

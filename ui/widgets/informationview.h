@@ -5,6 +5,7 @@
 
 #include "api/messagewebsocketinformation.h"
 
+class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -27,11 +28,16 @@ public:
     /** The value shown for a row, e.g. value(tr("Traffic"), tr("Messages received")) (for tests). */
     QString value(const QString &section, const QString &row) const;
 
+Q_SIGNALS:
+    /** The user wants the server's certificate chain in full. */
+    void certificateRequested();
+
 private:
     void setRow(const QString &section, const QString &row, const QString &value, const QString &toolTip = {});
     QTreeWidgetItem *section(const QString &name);
 
     QTreeWidget *m_tree;
+    QPushButton *m_certificateButton;
     QHash<QString, QTreeWidgetItem *> m_sections;
     QHash<QString, QTreeWidgetItem *> m_rows; // "section/row"
 };

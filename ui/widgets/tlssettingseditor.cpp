@@ -84,9 +84,11 @@ TlsSettingsEditor::TlsSettingsEditor(QWidget *parent)
     buildClientCertificateRows(form);
 
     m_allowCustomValidationOverride = new QCheckBox(this);
-    m_rows.addRow(form, tr("Allow custom validation override"), m_allowCustomValidationOverride,
-                  tr("Lets a custom validation handler accept a chain that failed default validation (a \"trust "
-                     "this certificate\" prompt); fatal errors stay fatal. Default: off."));
+    m_rows.addRow(form, tr("Ask when a certificate fails"), m_allowCustomValidationOverride,
+                  tr("allowCustomValidationOverride: when the server's chain fails validation with ignorable errors "
+                     "only, the workbench asks you (accept once, trust this certificate for this host, or reject) "
+                     "instead of failing at once; fatal errors stay fatal. Default: off in the engine, on in "
+                     "a new workbench window."));
 
     connectEdits();
     updateEnabledState();
