@@ -46,11 +46,6 @@ namespace {
 constexpr int MaxUrlHistory = 20;
 constexpr qsizetype ErrorBodyPreviewChars = 600;
 
-bool isEnded(ConnectionState state)
-{
-    return state == ConnectionState::Idle || state == ConnectionState::Closed || state == ConnectionState::Failed;
-}
-
 struct StateLook
 {
     QString text;
@@ -439,7 +434,7 @@ void MainWindow::updateEnabledState()
 {
     const ConnectionState state = m_session->state();
     const bool open = state == ConnectionState::Open;
-    const bool ended = isEnded(state);
+    const bool ended = !m_session->isActive();
 
     StateLook look = stateLook(state);
     QString stateTip;

@@ -65,7 +65,7 @@ Session::~Session()
 
 bool Session::isActive() const
 {
-    return !isEnded(m_socket.state());
+    return !isEnded(m_socket.state()) || m_endPending;
 }
 
 bool Session::connectTo(const QString &urlText, const MessageWebSocketControl &control,
@@ -98,6 +98,7 @@ bool Session::connectTo(const QString &urlText, const MessageWebSocketControl &c
         return false;
     }
     m_url = url;
+    m_endPending = true;
     m_lastClose.reset();
     setError({});
     logEvent(tr("connecting to %1").arg(url.toDisplayString()));
@@ -173,10 +174,19 @@ void Session::onStateChanged(ConnectionState state)
 {
     if (state != ConnectionState::AwaitingServerValidation && isValidationPending())
         endValidation(); // timed out or abandoned: the engine has already failed the connection
-    if (state == ConnectionState::Open)
+    if (state == ConnectionState::Open) {
         m_informationTimer.start();
-    else if (isEnded(state))
+    } else if (isEnded(state)) {
         m_informationTimer.stop();
+        // the engine's errorOccurred()/closed() for this end are already queued; once they are out
+        // a new connection may start (before, connectAsync() would refuse it)
+        QMetaObject::invokeMethod(this, [this] {
+            if (!isEnded(m_socket.state()) || !m_endPending)
+                return;
+            m_endPending = false;
+            Q_EMIT stateChanged(m_socket.state());
+        }, Qt::QueuedConnection);
+    }
     Q_EMIT stateChanged(state);
     Q_EMIT informationChanged();
 }

@@ -40,7 +40,11 @@ public:
     WebSocketError lastError() const { return m_lastError; }
     /** How the last connection ended; none before the first end and while a connection is under way. */
     std::optional<WebSocketClosedEventArgs> lastClose() const { return m_lastClose; }
-    /** Whether the connection is between connectTo() and its end (connecting, open or closing). */
+    /**
+     * Whether the connection is between connectTo() and its end (connecting, open or closing), or
+     * has ended but its last signals (errorOccurred, closed) are still to come: connectTo() works
+     * again once this is false (stateChanged() says so).
+     */
     bool isActive() const;
 
     /**
@@ -110,6 +114,7 @@ private:
     std::optional<WebSocketClosedEventArgs> m_lastClose;
     QPointer<WebSocketServerCustomValidationRequestedEventArgs> m_validation; // owned by the socket
     Deferral m_deferral;
+    bool m_endPending = false;
 };
 
 } // namespace Wsw::Ui

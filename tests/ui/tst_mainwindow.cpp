@@ -13,6 +13,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,7 +21,11 @@
 #include <QTimer>
 
 #include "builtinechoserver.h"
+#include "api/spkipin.h"
+#include "dialogs/pinsmanagerdialog.h"
 #include "dialogs/servervalidationprompt.h"
+#include "echoserver.h"
+#include "testpki.h"
 #include "pinstore.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
@@ -228,6 +233,7 @@ private Q_SLOTS:
         QTRY_VERIFY(!window.findChild<Ui::ServerValidationPrompt *>());
 
         // Accept once: open, said plainly, and nothing is remembered
+        QTRY_VERIFY(named<QPushButton>(&window, u"Connect"_s));
         named<QPushButton>(&window, u"Connect"_s)->click();
         prompt = waitForPrompt(&window);
         QVERIFY(prompt);
@@ -291,6 +297,61 @@ private Q_SLOTS:
         // the pins manager removes it: the next connection asks again
         QVERIFY(pins.remove(hostKey, m_echo.certificatePin()));
         QVERIFY(Ui::PinStore(pinsFile).pinsFor(hostKey).isEmpty());
+    }
+
+    void promptAgainstTheTlsTestServerClosingRejectsTrustLasts()
+    {
+        // the test suite's own TLS echo server with the test PKI's self-signed certificate
+        EchoServer server;
+        server.setTlsConfiguration(TestPki::serverConfiguration(u"self-signed"_s, false));
+        QVERIFY(server.listen());
+        const QUrl url = server.url(u"/"_s, u"localhost"_s);
+        const QString hostKey = Ui::PinStore::hostKey(url);
+        Ui::PinStore pins(m_dataDir.filePath(u"tls-server-pins.ini"_s));
+        Ui::MainWindow window(nullptr, &pins);
+        window.show();
+
+        // closing the prompt (Esc / the window's close button) rejects
+        window.connectTo(url);
+        Ui::ServerValidationPrompt *prompt = waitForPrompt(&window);
+        QVERIFY(prompt);
+        QVERIFY(prompt->findChild<QLabel *>()->text().contains(u"localhost"_s));
+        prompt->close();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Failed, 10000);
+        QVERIFY2(window.errorText().contains(u"ServerValidationRejected"_s), qPrintable(window.errorText()));
+        QCOMPARE(server.upgradeCount(), 0); // nothing of the upgrade request went out
+        QTRY_VERIFY(!window.session().isActive()); // the end's last signals are out: Connect works again
+
+        // trust: open now, and the next connection passes on the kept pin without asking
+        window.connectTo(url);
+        prompt = waitForPrompt(&window);
+        QVERIFY(prompt);
+        named<QPushButton>(prompt, u"Trust this certificate for this host"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+        QCOMPARE(pins.pinsFor(hostKey), QStringList{SpkiPin::of(TestPki::certificate(u"self-signed.pem"_s))});
+        named<QPushButton>(&window, u"Disconnect"_s)->click();
+        QTRY_VERIFY(!window.session().isActive());
+        window.connectTo(url);
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+        QVERIFY(!window.findChild<Ui::ServerValidationPrompt *>());
+        QCOMPARE(window.session().socket().information().tls.matchedPin, pins.pinsFor(hostKey).value(0));
+        named<QPushButton>(&window, u"Disconnect"_s)->click();
+        QTRY_VERIFY(!window.session().isActive());
+
+        // the Trusted certificates dialog lists it and removes it
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text().startsWith(u"Trusted certificates"_s))
+                action->trigger();
+        auto *manager = window.findChild<Ui::PinsManagerDialog *>();
+        QVERIFY(manager);
+        auto *table = named<QTableWidget>(manager, u"Trusted pins"_s);
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 0)->text(), hostKey);
+        table->selectRow(0);
+        named<QPushButton>(manager, u"Remove"_s)->click();
+        QCOMPARE(table->rowCount(), 0);
+        QVERIFY(pins.pinsFor(hostKey).isEmpty());
+        manager->close();
     }
 
     void filtersByDirectionTypeAndText()
