@@ -145,7 +145,17 @@ void MessageWebSocket::connectNotify(const QMetaMethod &signal)
 
 void MessageWebSocket::disconnectNotify(const QMetaMethod &)
 {
-    // the method may be invalid when everything is disconnected at once: ask again
+    // Qt may call this with its signal-slot mutex held (a receiver being destroyed), so
+    // isSignalConnected() here can deadlock, as Qt's documentation warns: ask at the next use.
+    // (The method may also be invalid when everything is disconnected at once.)
+    m_receiversStale = true;
+}
+
+void MessageWebSocket::refreshReceivers() const
+{
+    if (!m_receiversStale)
+        return;
+    m_receiversStale = false;
     m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
     m_bytesWrittenConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten));
 }

@@ -129,14 +129,25 @@ protected:
 private:
     friend class WebSocketConnection;
     /** Whether anything listens to frameObserved (frames cost nothing extra otherwise). */
-    bool isFrameObserverConnected() const { return m_frameObserverConnected; }
+    bool isFrameObserverConnected() const
+    {
+        refreshReceivers();
+        return m_frameObserverConnected;
+    }
     /** Whether anything listens to bytesWritten (otherwise written bytes need no report). */
-    bool isBytesWrittenConnected() const { return m_bytesWrittenConnected; }
+    bool isBytesWrittenConnected() const
+    {
+        refreshReceivers();
+        return m_bytesWrittenConnected;
+    }
     bool isServerValidationConnected() const;
+    /** After a disconnection: asks Qt again, from outside disconnectNotify(). */
+    void refreshReceivers() const;
 
     std::unique_ptr<WebSocketConnection> m_connection; // also a child, so moveToThread() moves it
-    bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow
-    bool m_bytesWrittenConnected = false;
+    mutable bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow
+    mutable bool m_bytesWrittenConnected = false;
+    mutable bool m_receiversStale = false;
 };
 
 } // namespace Wsw
