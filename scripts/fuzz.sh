@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fuzz.sh [SECONDS [TARGET...]]   (default 20 s for each of inbound handshake extensions inflate)
+# fuzz.sh [SECONDS [TARGET...]]   (default 20 s for each of inbound handshake extensions inflate authchallenge)
 #
 # Longer fuzzing by hand. Builds only the libFuzzer targets (clang; they and their own copy of
 # the codec with coverage, ASan and UBSan) into build-libfuzzer/ and runs each for SECONDS over

@@ -18,7 +18,7 @@ seconds=${1:-20}
 [[ $seconds =~ ^[0-9]+$ ]] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 build=$repo/build-asan
 log=$build/sanitize.log
-targets=(inbound handshake extensions inflate)
+targets=(inbound handshake extensions inflate authchallenge)
 say() { printf 'sanitize: %s\n' "$*" >&2; }
 started=$SECONDS
 elapsed() { printf '%dm%02ds' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }

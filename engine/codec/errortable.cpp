@@ -153,6 +153,21 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"TLS is not available: wss:// needs Qt's OpenSSL TLS backend", NoClose, S::UnexpectedClientError};
     case ErrorDetail::SocketError:
         return {"A local socket error occurred", NoClose, S::UnexpectedClientError};
+    // Proxy
+    case ErrorDetail::ProxyAuthenticationRequired:
+        return {"The proxy requires authentication and did not accept the proxy credential", NoClose, S::ProxyAuthenticationRequired};
+    case ErrorDetail::ProxyConnectionRefused:
+        return {"The proxy refused the TCP connection (is it running on that host and port?)", NoClose, S::CannotConnect};
+    case ErrorDetail::ProxyNotFound:
+        return {"The proxy's host name does not resolve", NoClose, S::CannotConnect};
+    case ErrorDetail::ProxyRefusedTarget:
+        return {"The proxy refused to connect to the server", NoClose, S::CannotConnect};
+    case ErrorDetail::ProxyConnectTimeout:
+        return {"The connection through the proxy could not be established in time", NoClose, S::Timeout};
+    case ErrorDetail::ProxyConnectionClosed:
+        return {"The proxy closed the connection before the tunnel to the server was up", NoClose, S::ConnectionAborted};
+    case ErrorDetail::ProxyProtocolError:
+        return {"The proxy's answer could not be understood", NoClose, S::ErrorHttpInvalidServerResponse};
     // TLS
     case ErrorDetail::TlsHandshakeFailed:
         return {"The TLS handshake with the server failed", NoClose, S::CannotConnect};
@@ -216,6 +231,23 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"Sec-WebSocket-Extensions in the request is malformed (RFC 6455 §9.1)", NoClose, S::BadRequest};
     case ErrorDetail::RequestTimeout:
         return {"The client did not complete its opening request in time", NoClose, S::RequestTimeout};
+    // HTTP authentication: the server's challenges (401/407) and the credentials we answer with
+    case ErrorDetail::MissingAuthChallenge:
+        return {"The server asked for authentication without a WWW-Authenticate challenge (RFC 7235 §4.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::MalformedAuthChallenge:
+        return {"The server's authentication challenge is malformed (RFC 7235 §2.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::DuplicateAuthParameter:
+        return {"An authentication challenge names a parameter twice (RFC 7235 §2.1)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::TooManyAuthChallenges:
+        return {"The server offers too many authentication challenges (limit 16)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::TooManyAuthParameters:
+        return {"An authentication challenge has too many parameters (limit 32)", NoClose, S::ErrorHttpInvalidServerResponse};
+    case ErrorDetail::NoUsableAuthScheme:
+        return {"None of the authentication schemes the server offers is supported and allowed", NoClose, S::Unauthorized};
+    case ErrorDetail::ColonInUserName:
+        return {"A user name for Basic authentication may not contain ':' (RFC 7617 §2)", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::ControlCharacterInCredentials:
+        return {"A user name or password may not contain control characters (RFC 7617 §2)", NoClose, S::UnexpectedClientError};
     }
     return {"Unknown error", NoClose, S::Unknown};
 }

@@ -108,6 +108,15 @@ enum class WebErrorStatus : int {
 };
 Q_ENUM_NS(WebErrorStatus)
 
+/** How a connection reaches its server (Control.proxy). */
+enum class ProxyType : int {
+    None = 0,   // direct, whatever Qt's application proxy says
+    System = 1, // the system's choice for the URL (Linux: http_proxy / https_proxy / no_proxy)
+    Http = 2,   // HTTP CONNECT tunnel (QNetworkProxy::HttpProxy)
+    Socks5 = 3, // SOCKS5 (QNetworkProxy::Socks5Proxy)
+};
+Q_ENUM_NS(ProxyType)
+
 /** Life of one connection attempt; changed in exactly one place (the connection's setState). */
 enum class ConnectionState : int {
     Idle = 0,           // created, never connected
@@ -201,6 +210,14 @@ enum class ErrorDetail : int {
     OperationCanceled,
     SslUnavailable,
     SocketError,
+    // Proxy (Control.proxy): failures of the proxy itself, before the tunnel to the server is up
+    ProxyAuthenticationRequired,
+    ProxyConnectionRefused,
+    ProxyNotFound,
+    ProxyRefusedTarget,
+    ProxyConnectTimeout,
+    ProxyConnectionClosed,
+    ProxyProtocolError,
     // TLS (wss://)
     TlsHandshakeFailed,
     CertificateRejected,
@@ -234,6 +251,15 @@ enum class ErrorDetail : int {
     RequestSubprotocolInvalid,
     RequestExtensionsInvalid,
     RequestTimeout,
+    // HTTP authentication of the upgrade (RFC 7235; Basic RFC 7617, Digest RFC 7616)
+    MissingAuthChallenge,
+    MalformedAuthChallenge,
+    DuplicateAuthParameter,
+    TooManyAuthChallenges,
+    TooManyAuthParameters,
+    NoUsableAuthScheme,
+    ColonInUserName,
+    ControlCharacterInCredentials,
 };
 Q_ENUM_NS(ErrorDetail)
 

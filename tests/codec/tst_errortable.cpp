@@ -52,6 +52,13 @@ private Q_SLOTS:
         QTest::newRow("HandshakeTimeout") << D::HandshakeTimeout << 0 << S::Timeout;
         QTest::newRow("ConnectionAborted") << D::ConnectionAborted << 0 << S::ConnectionAborted;
         QTest::newRow("OperationCanceled") << D::OperationCanceled << 0 << S::OperationCanceled;
+        QTest::newRow("ProxyAuthenticationRequired") << D::ProxyAuthenticationRequired << 0 << S::ProxyAuthenticationRequired;
+        QTest::newRow("ProxyConnectionRefused") << D::ProxyConnectionRefused << 0 << S::CannotConnect;
+        QTest::newRow("ProxyNotFound") << D::ProxyNotFound << 0 << S::CannotConnect;
+        QTest::newRow("ProxyRefusedTarget") << D::ProxyRefusedTarget << 0 << S::CannotConnect;
+        QTest::newRow("ProxyConnectTimeout") << D::ProxyConnectTimeout << 0 << S::Timeout;
+        QTest::newRow("ProxyConnectionClosed") << D::ProxyConnectionClosed << 0 << S::ConnectionAborted;
+        QTest::newRow("ProxyProtocolError") << D::ProxyProtocolError << 0 << S::ErrorHttpInvalidServerResponse;
         QTest::newRow("InvalidState") << D::InvalidState << 0 << S::UnexpectedClientError;
     }
     void closeCodesFollowTheRule()

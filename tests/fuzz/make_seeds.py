@@ -7,6 +7,7 @@ Layouts (see each fuzz_*.cpp):
   inbound     [control: partial | cut] [knobs: window-8 | 8 if no context takeover | log2 limit << 4] frames...
   inflate     [window-8 | 8 if nct | level << 4 (| 0x80 partial)] [log2 limit % 23, cut] data...
   extensions  [offer bits] header lines separated by \\n
+  authchallenge  [acceptable schemes: 1 Basic | 2 Digest] WWW-Authenticate lines separated by \\n
 """
 import os
 import zlib
@@ -142,7 +143,47 @@ def extensions():
         write("extensions", name, data)
 
 
+def authchallenge():
+    """RFC 7235/7617/7616/2617/2069 challenges, malformed ones, and raw headers for the redaction."""
+    both, basic, digest = b"\x03", b"\x01", b"\x02"
+    rfc7616 = (b'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=%s,'
+               b' nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",'
+               b' opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"')
+    seeds = {
+        "rfc7235-newauth-basic": both + b'Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"',
+        "rfc7235-two-lines": both + b'Newauth realm="apps", type=1\nBasic realm="simple"',
+        "rfc7617-charset": both + b'Basic realm="foo", charset="UTF-8"',
+        "rfc7616-sha256-md5": both + (rfc7616 % b"SHA-256") + b"\n" + (rfc7616 % b"MD5"),
+        "rfc7616-sess": both + (rfc7616 % b"MD5-sess") + b"\n" + (rfc7616 % b"SHA-256-sess"),
+        "rfc7616-sha512-256-userhash": both + b'Digest realm="api@example.org", qop="auth", algorithm=SHA-512-256,'
+        b' nonce="5TsQWLVdgBdmrQ0XsxbDODV+57QdFR34I9HAbC/RVvkK", charset=UTF-8, userhash=true',
+        "userhash-sha256": digest + b'Digest realm="r", qop=auth, algorithm=SHA-256, nonce="n", userhash=true, stale=TRUE',
+        "rfc2617": both + b'Digest realm="testrealm@host.com", qop="auth,auth-int",'
+        b' nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
+        "rfc2069": digest + b'Digest realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"',
+        "auth-int-only-then-basic": both + b'Digest realm="d", nonce="n", qop="auth-int", Basic realm="b"',
+        "basic-not-allowed": digest + b'Basic realm="b"',
+        "digest-not-allowed": basic + b'Digest realm="d", nonce="n", qop=auth, Basic realm="b"',
+        "token68": both + b"Negotiate YIIB+a/b==, NTLM, Basic realm=x",
+        "empty-elements": both + b' , Basic realm="a" ,, , Digest nonce="n",  ',
+        "quoted-escapes": both + b'Digest realm="a\\\\b\\"c, d", nonce="\xc3\xa9\t", opaque=""',
+        "whitespace-around-equals": both + b'Basic realm = "x" , charset\t=\tUTF-8',
+        "unterminated": both + b'Basic realm="abc',
+        "duplicate-parameter": both + b'Digest nonce="a", NONCE="b"',
+        "parameter-after-token68": both + b'Negotiate abc==, realm="x"',
+        "control-in-quotes": both + b'Basic realm="a\x01b"',
+        "seventeen-challenges": both + b", ".join([b"A"] * 17),
+        "many-parameters": both + b"X " + b", ".join(b"p%d=v" % i for i in range(40)),
+        "empty-line": both + b'Basic realm="a"\n\nDigest nonce=n',
+        "redaction": both + b"GET /chat HTTP/1.1\r\nHost: h\r\nAuthorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"
+        b'Proxy-Authorization: Digest username="a",\r\n response="x"\r\nauthorization:\r\n\r\n',
+    }
+    for name, data in sorted(seeds.items()):
+        write("authchallenge", name, data)
+
+
 if __name__ == "__main__":
     inbound()
     inflate()
     extensions()
+    authchallenge()
