@@ -31,10 +31,11 @@ packages=(
 # real peers (Python websockets, Node ws, Qt's QWebSocketServer), the openssl CLI, the
 # memory-safety gate (clang with ASan, UBSan and libFuzzer), and nginx as the TLS-terminating
 # proxy of the wss:// interop tests (the package `nginx` alone: core binary with ssl and proxy
-# built in; nginx-light/-core/-full only add module packages on top of it)
+# built in; nginx-light/-core/-full only add module packages on top of it), tinyproxy (HTTP
+# CONNECT) and dante-server (SOCKS5) as the proxies of tests/engine/tst_proxy.cpp
 if [[ $mode == test ]]; then
     packages+=(python3 python3-websockets nodejs npm qt6-websockets-dev openssl
-        clang libclang-rt-14-dev llvm-14 nginx)
+        clang libclang-rt-14-dev llvm-14 nginx tinyproxy dante-server)
 fi
 # a command already on the machine stands for its package (e.g. a Node.js that bundles npm)
 declare -A provided_by_command=([nodejs]=node [npm]=npm)
@@ -51,13 +52,16 @@ if ((${#missing[@]})); then
     fi
     say "installing ${#missing[@]} missing packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    # nginx is a tool of the tests, which start their own on a free port: its package must not
-    # start (or, with systemd, enable) a system web server on port 80. policy-rc.d is Debian's way
-    # to keep maintainer scripts from starting services; ours is removed again at once.
-    installs_nginx=0
-    [[ " ${missing[*]} " == *" nginx "* ]] && installs_nginx=1
+    # nginx, tinyproxy and danted are tools of the tests, which start their own on a free port:
+    # their packages must not start (or, with systemd, enable) a system web server on port 80 or
+    # a proxy on 8888/1080. policy-rc.d is Debian's way to keep maintainer scripts from starting
+    # services; ours is removed again at once.
+    services=()
+    [[ " ${missing[*]} " == *" nginx "* ]] && services+=(nginx)
+    [[ " ${missing[*]} " == *" tinyproxy "* ]] && services+=(tinyproxy)
+    [[ " ${missing[*]} " == *" dante-server "* ]] && services+=(danted)
     our_policy=""
-    if ((installs_nginx)) && [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    if ((${#services[@]})) && [[ ! -e /usr/sbin/policy-rc.d ]]; then
         our_policy=/usr/sbin/policy-rc.d
         printf '#!/bin/sh\nexit 101\n' >"$our_policy" && chmod 755 "$our_policy"
         trap '[[ -n $our_policy ]] && rm -f "$our_policy"' EXIT
@@ -70,8 +74,8 @@ if ((${#missing[@]})); then
     fi
     rm -f "$apt_log"
     if [[ -n $our_policy ]]; then rm -f "$our_policy"; our_policy=""; fi
-    if ((installs_nginx)) && [[ -d /run/systemd/system ]]; then
-        systemctl disable --now --quiet nginx 2>/dev/null || true
+    if ((${#services[@]})) && [[ -d /run/systemd/system ]]; then
+        systemctl disable --now --quiet "${services[@]}" 2>/dev/null || true
     fi
 fi
 

@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include "api/clientcertificate.h"
+#include "api/passwordcredential.h"
 #include "codec/deflateoptions.h"
 #include "codec/wswenums.h"
 
@@ -33,6 +34,26 @@ struct Timeouts {
     std::chrono::milliseconds validation{10000};
 
     friend bool operator==(const Timeouts &, const Timeouts &) = default;
+};
+
+/**
+ * How the connection reaches the server. None is direct: Qt's application proxy
+ * (QNetworkProxy::setApplicationProxy) is never used. A proxy that fails never leads to a direct
+ * connection. wss:// through any proxy is TLS end to end with the server: the proxy only relays.
+ */
+struct ProxySettings {
+    /**
+     * System asks QNetworkProxyFactory::systemProxyForQuery() for the URL with ws mapped to http and
+     * wss to https, and uses its first answer. On Debian 12 (Qt 6.4 with libproxy 0.4) that honours
+     * http_proxy for ws://, https_proxy (else http_proxy) for wss://, upper-case spellings and
+     * no_proxy; all_proxy is not read.
+     */
+    ProxyType type = ProxyType::None;
+    /** Http and Socks5: the proxy's host name or address, and its port (1-65535). */
+    QString host;
+    quint16 port = 0;
+
+    friend bool operator==(const ProxySettings &, const ProxySettings &) = default;
 };
 
 /**
@@ -69,6 +90,15 @@ struct MessageWebSocketControl {
     Timeouts timeouts;
     /** permessage-deflate (RFC 7692): offered by default; see DeflateOptions. */
     DeflateOptions compression;
+
+    // --- proxy (spec §3 ProxyCredential, §12.3) ---
+    ProxySettings proxy;
+    /**
+     * Answers the proxy's first request for authentication (HTTP 407 Basic/Digest, SOCKS5 RFC 1929
+     * username/password). A second request, or one without a credential, fails the connection
+     * with ProxyAuthenticationRequired. Never shown in errors, logs or Information.
+     */
+    std::optional<PasswordCredential> proxyCredential;
 
     // --- wss:// (spec §3, §6, §12.7) ---
     /**

@@ -76,6 +76,18 @@ struct TlsInformation {
     QStringList presentedPins;
 };
 
+/** The proxy a connection went through (Control.proxy; for System, what the system chose). */
+struct ProxyInformation {
+    /** Http or Socks5 when a proxy was used; None for a direct connection (also when System chose none). */
+    ProxyType type = ProxyType::None;
+    /** Control.proxy was System: type, host and port are the system's answer. */
+    bool fromSystem = false;
+    QString host;
+    quint16 port = 0;
+    /** The proxy asked for authentication and was given the proxy credential. */
+    bool authenticated = false;
+};
+
 /** A snapshot of what is known about the connection (Windows' MessageWebSocketInformation, extended). */
 struct MessageWebSocketInformation {
     QHostAddress localAddress;
@@ -91,6 +103,8 @@ struct MessageWebSocketInformation {
     /** Round-trip time of the last answered ping; -1 when none. */
     std::chrono::milliseconds lastPingRoundTrip{-1};
     std::chrono::milliseconds actualUnsolicitedPongInterval{0};
+    /** The proxy used, known from connectAsync() on; authenticated once the proxy has accepted it. */
+    ProxyInformation proxy;
 
     // --- wss:// (Windows' IWebSocketInformation2): filled during the TLS handshake, before
     // serverCustomValidationRequested, and kept after the connection ends, failed or not ---

@@ -250,7 +250,7 @@ void TlsTransport::onSocketError(QAbstractSocket::SocketError error)
         onDisconnected();
         return;
     default:
-        fail(WebSocketError(detailFor(error), m_ssl->errorString()));
+        fail(socketFailure(error));
         return;
     }
 }

@@ -5,21 +5,29 @@
 
 #include <QAbstractSocket>
 #include <QHostAddress>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QString>
 
+#include "api/passwordcredential.h"
 #include "api/websocketerror.h"
 #include "codec/wswenums.h"
+
+class QAuthenticator;
 
 namespace Wsw {
 
 struct MessageWebSocketInformation;
 
-/** Socket settings a transport applies once TCP is up (Control.noDelay, OutboundBufferSizeInBytes). */
+/** Socket settings (Control.noDelay, OutboundBufferSizeInBytes, the proxy and its credential). */
 struct TransportOptions
 {
     bool noDelay = true;
     std::optional<quint32> sendBufferSizeBytes;
+    /** Set on the socket before connecting: NoProxy means direct, never Qt's application proxy. */
+    QNetworkProxy proxy{QNetworkProxy::NoProxy};
+    /** Given to the proxy's first authentication request only. */
+    std::optional<PasswordCredential> proxyCredential;
 };
 
 /**
@@ -86,15 +94,24 @@ protected:
     virtual void onTcpConnected() = 0;
     /** Maps a socket error to its ErrorDetail. */
     static ErrorDetail detailFor(QAbstractSocket::SocketError error);
+    /** The failure a socket error stands for, with the socket's words (and, through a proxy, the proxy's part). */
+    WebSocketError socketFailure(QAbstractSocket::SocketError error) const;
     virtual void onSocketError(QAbstractSocket::SocketError error);
+    bool usesProxy() const { return m_options.proxy.type() != QNetworkProxy::NoProxy; }
 
     QAbstractSocket *socket() const { return m_socket; }
 
 private:
     void onSocketConnected();
+    void onProxyAuthenticationRequired(const QNetworkProxy &proxy, QAuthenticator *authenticator);
+    WebSocketError proxyFailure(QAbstractSocket::SocketError error, const QString &text) const;
 
     QAbstractSocket *m_socket;
     TransportOptions m_options;
+    /** The proxy asked for authentication: once (answered with the credential when there is one), or again. */
+    int m_proxyAuthRequests = 0;
+    bool m_proxyCredentialGiven = false;
+    bool m_tcpConnected = false;
 };
 
 } // namespace Wsw

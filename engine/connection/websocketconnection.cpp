@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QMetaEnum>
+#include <QNetworkProxyFactory>
 
 #include "api/messagewebsocket.h"
 #include "codec/closecode.h"
@@ -28,6 +29,49 @@ bool isConnecting(ConnectionState s)
 {
     return s == ConnectionState::Connecting || s == ConnectionState::TlsHandshaking
             || s == ConnectionState::AwaitingServerValidation || s == ConnectionState::AwaitingUpgrade;
+}
+
+/**
+ * The proxy of a connection to url, and what Information says about it. System asks with ws
+ * mapped to http and wss to https, so that https_proxy applies to wss:// (libproxy and Qt's own
+ * code both pick the variable by scheme), and takes the first answer that a TCP socket can use.
+ */
+QNetworkProxy proxyFor(const ProxySettings &settings, const QUrl &url, ProxyInformation *info)
+{
+    *info = ProxyInformation();
+    QNetworkProxy proxy(QNetworkProxy::NoProxy);
+    switch (settings.type) {
+    case ProxyType::None:
+        break;
+    case ProxyType::Http:
+        proxy = QNetworkProxy(QNetworkProxy::HttpProxy, settings.host, settings.port);
+        break;
+    case ProxyType::Socks5:
+        proxy = QNetworkProxy(QNetworkProxy::Socks5Proxy, settings.host, settings.port);
+        break;
+    case ProxyType::System: {
+        info->fromSystem = true;
+        QUrl query = url;
+        query.setScheme(url.scheme().compare(u"wss", Qt::CaseInsensitive) == 0 ? QStringLiteral("https")
+                                                                                : QStringLiteral("http"));
+        const QList<QNetworkProxy> answers =
+                QNetworkProxyFactory::systemProxyForQuery(QNetworkProxyQuery(query));
+        for (const QNetworkProxy &answer : answers) {
+            if (answer.type() == QNetworkProxy::HttpProxy || answer.type() == QNetworkProxy::Socks5Proxy
+                || answer.type() == QNetworkProxy::NoProxy) {
+                proxy = answer;
+                break;
+            }
+        }
+        break;
+    }
+    }
+    if (proxy.type() == QNetworkProxy::HttpProxy || proxy.type() == QNetworkProxy::Socks5Proxy) {
+        info->type = proxy.type() == QNetworkProxy::HttpProxy ? ProxyType::Http : ProxyType::Socks5;
+        info->host = proxy.hostName();
+        info->port = proxy.port();
+    }
+    return proxy;
 }
 
 bool isEnded(ConnectionState s)
@@ -159,6 +203,22 @@ bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
             return refuse(ErrorDetail::InvalidArgument,
                           u"pinnedPublicKeys: \"" + pin + u"\" is not a pin; write sha256/ and the base64 of 32 bytes");
     }
+    if (control.proxy.type == ProxyType::Http || control.proxy.type == ProxyType::Socks5) {
+        if (control.proxy.host.trimmed().isEmpty())
+            return refuse(ErrorDetail::InvalidArgument, QStringLiteral("proxy.host: empty (an HTTP or SOCKS5 proxy needs one)"));
+        if (control.proxy.port == 0)
+            return refuse(ErrorDetail::InvalidArgument, QStringLiteral("proxy.port: 0 (must be 1-65535)"));
+    }
+    if (const std::optional<PasswordCredential> &credential = control.proxyCredential) {
+        // the values themselves never appear in a message
+        if (credential->userName.isEmpty())
+            return refuse(ErrorDetail::InvalidArgument, QStringLiteral("proxyCredential.userName: empty"));
+        // SOCKS5 username/password authentication carries each in at most 255 bytes (RFC 1929)
+        if (control.proxy.type == ProxyType::Socks5
+            && (credential->userName.toUtf8().size() > 255 || credential->password.toUtf8().size() > 255))
+            return refuse(ErrorDetail::InvalidArgument,
+                          QStringLiteral("proxyCredential: a SOCKS5 user name or password has at most 255 bytes"));
+    }
     for (const QSslCertificate &ca : control.additionalCaCertificates) {
         if (ca.isNull())
             return refuse(ErrorDetail::InvalidArgument, QStringLiteral("additionalCaCertificates: a null certificate"));
@@ -256,7 +316,7 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     if (m_readBuffer.size() != ReadChunkBytes)
         m_readBuffer.resize(ReadChunkBytes);
 
-    m_transport = createTransport(secure);
+    m_transport = createTransport(secure, proxyFor(m_control.proxy, url, &m_info.proxy));
     connect(m_transport, &Transport::securing, this, &WebSocketConnection::onTransportSecuring);
     connect(m_transport, &Transport::established, this, &WebSocketConnection::onTransportEstablished);
     connect(m_transport, &Transport::readyRead, this, &WebSocketConnection::onTransportReadyRead);
@@ -270,11 +330,13 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     return true;
 }
 
-Transport *WebSocketConnection::createTransport(bool secure)
+Transport *WebSocketConnection::createTransport(bool secure, const QNetworkProxy &proxy)
 {
     TransportOptions options;
     options.noDelay = m_control.noDelay;
     options.sendBufferSizeBytes = m_control.outboundBufferSizeInBytes;
+    options.proxy = proxy;
+    options.proxyCredential = m_control.proxyCredential;
     if (!secure)
         return new TcpTransport(options, this);
     TlsSettings tls;
@@ -1064,8 +1126,15 @@ void WebSocketConnection::onConnectTimeout()
     if (m_transport)
         m_transport->fillInformation(m_info);
     retireTransport(false);
+    // through a proxy, Connecting lasts until the proxy has opened the tunnel to the server
+    const ProxyInformation &proxy = m_info.proxy;
     finish(ConnectionState::Failed,
-           WebSocketError(ErrorDetail::ConnectTimeout, inTls ? QStringLiteral("during the TLS handshake") : QString()),
+           !inTls && proxy.type != ProxyType::None
+                   ? WebSocketError(ErrorDetail::ProxyConnectTimeout,
+                                    u"the proxy " + proxy.host + u':' + QString::number(proxy.port)
+                                            + u" did not open the tunnel to the server within the connect timeout")
+                   : WebSocketError(ErrorDetail::ConnectTimeout,
+                                    inTls ? QStringLiteral("during the TLS handshake") : QString()),
            std::nullopt);
 }
 

@@ -110,7 +110,7 @@ private:
     void setState(ConnectionState state);
     bool refuse(ErrorDetail detail, const QString &extra = {});
     bool isSendable() const;
-    Transport *createTransport(bool secure);
+    Transport *createTransport(bool secure, const QNetworkProxy &proxy);
     /** wss://: hands the certificate to the serverCustomValidationRequested handler and waits. */
     void startServerValidation();
     void onServerValidationSettled();
