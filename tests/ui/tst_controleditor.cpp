@@ -166,6 +166,35 @@ private Q_SLOTS:
         QVERIFY(editor.control() == off);
     }
 
+    void proxyRowsRoundTripAndValidate()
+    {
+        Ui::ControlEditor editor;
+        MessageWebSocketControl control;
+        control.proxy = {ProxyType::Socks5, u"127.0.0.1"_s, 1080};
+        control.proxyCredential = PasswordCredential{u"alice"_s, u"s3cret"_s};
+        editor.setControl(control);
+        const std::optional<MessageWebSocketControl> back = editor.control();
+        QVERIFY(back);
+        QCOMPARE(back->proxy, control.proxy);
+        QCOMPARE(back->proxyCredential, control.proxyCredential);
+        QCOMPARE(byName<QLineEdit>(&editor, u"Proxy password"_s)->echoMode(), QLineEdit::Password);
+
+        // an HTTP proxy without a host: an error naming the row, and never the password
+        byName<QComboBox>(&editor, u"Proxy"_s)->setCurrentIndex(2); // HTTP CONNECT
+        byName<QLineEdit>(&editor, u"Proxy host"_s)->clear();
+        QString error;
+        QVERIFY(!editor.control(&error));
+        QVERIFY2(error.startsWith(u"Proxy host"_s), qPrintable(error));
+        QVERIFY(!error.contains(u"s3cret"_s));
+
+        // None: host, port and credential rows are off, and no credential goes to the engine
+        byName<QComboBox>(&editor, u"Proxy"_s)->setCurrentIndex(0);
+        QVERIFY(!byName<QLineEdit>(&editor, u"Proxy host"_s)->isEnabled());
+        QVERIFY(!byName<QLineEdit>(&editor, u"Proxy password"_s)->isEnabled());
+        QCOMPARE(editor.control()->proxy.type, ProxyType::None);
+        QVERIFY(!editor.control()->proxyCredential);
+    }
+
     void byteCountsCoverTheirWholeRange()
     {
         Ui::ControlEditor editor;

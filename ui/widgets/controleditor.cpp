@@ -20,6 +20,7 @@
 #include "codec/permessagedeflate.h"
 #include "widgets/bytespinbox.h"
 #include "widgets/formrows.h"
+#include "widgets/proxysettingseditor.h"
 #include "widgets/tlssettingseditor.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -123,7 +124,8 @@ struct ControlEditor::Rows
     QCheckBox *serverNoContextTakeover = nullptr;
     QSpinBox *compressionLevel = nullptr;
     ByteSpinBox *compressionThreshold = nullptr;
-    // TLS
+    // Proxy, TLS
+    ProxySettingsEditor *proxy = nullptr;
     TlsSettingsEditor *tls = nullptr;
 
     /** The rows of the first three sections (the TLS section keeps its own), top to bottom. */
@@ -193,11 +195,14 @@ void ControlEditor::buildUi()
     buildMessagesSection(sections);
     buildConnectionSection(sections);
     buildCompressionSection(sections);
+    r.proxy = new ProxySettingsEditor(sections->parentWidget());
+    sections->addWidget(r.proxy);
     buildTlsSection(sections);
     sections->addStretch(1);
 
     // one label column and one field width across every section, and one keyboard order
     FormRows all = r.form;
+    all.append(r.proxy->rows());
     all.append(r.tls->rows());
     all.alignColumns();
     all.chainTabOrder();
@@ -293,8 +298,7 @@ void ControlEditor::buildConnectionSection(QVBoxLayout *sections)
     r.form.addRow(form, tr("Validation timeout"), r.validationTimeout,
                   tr("wss:// only: how long a custom certificate validation may take; when it runs out the "
                      "certificate counts as rejected. Default: 10,000 ms."));
-    // Proxy and server/proxy credential rows (spec §3 ServerCredential, ProxyCredential) go here
-    // once the engine has them.
+    // the server credential (spec §3 ServerCredential) joins the proxy section once the engine has it
 }
 
 void ControlEditor::buildCompressionSection(QVBoxLayout *sections)
@@ -380,6 +384,7 @@ void ControlEditor::connectEdits()
         connect(check, &QCheckBox::toggled, this, edit);
     connect(r.supportedProtocols, &QLineEdit::textChanged, this, edit);
     connect(r.tls, &TlsSettingsEditor::edited, this, edit);
+    connect(r.proxy, &ProxySettingsEditor::edited, this, edit);
 }
 
 // --- values ------------------------------------------------------------------------------------
@@ -417,6 +422,7 @@ void ControlEditor::setControl(const MessageWebSocketControl &control)
     r.compressionLevel->setValue(std::clamp(d.compressionLevel, -1, 9));
     r.compressionThreshold->setValue(d.thresholdBytes);
 
+    r.proxy->setFromControl(control);
     r.tls->setFromControl(control);
 
     validateLiveText();
@@ -467,7 +473,7 @@ std::optional<MessageWebSocketControl> ControlEditor::control(QString *error) co
     if (QString problem; Codec::validateDeflateOptions(d, &problem) != ErrorDetail::None)
         return fail(r.deflateEnabled, problem);
 
-    if (!r.tls->applyToControl(&c, error))
+    if (!r.proxy->applyToControl(&c, error) || !r.tls->applyToControl(&c, error))
         return std::nullopt;
 
     if (error)
@@ -523,6 +529,7 @@ void ControlEditor::updateEnabledState()
         if (widget != r.messageType)
             widget->setEnabled(editable);
     }
+    r.proxy->setLocked(m_locked);
     r.tls->setLocked(m_locked);
     r.messageType->setEnabled(true);
     r.lockNote->setVisible(m_locked);

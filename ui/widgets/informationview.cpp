@@ -105,6 +105,16 @@ void InformationView::showInformation(const MessageWebSocketInformation &info, C
     setRow(connection, tr("State"), stateName(state));
     setRow(connection, tr("Local address"), endpoint(info.localAddress, info.localPort));
     setRow(connection, tr("Server address"), endpoint(info.peerAddress, info.peerPort));
+    QString proxy = tr("none (direct)");
+    if (info.proxy.type != ProxyType::None) {
+        proxy = u"%1 %2:%3"_s.arg(info.proxy.type == ProxyType::Socks5 ? u"SOCKS5"_s : u"HTTP CONNECT"_s, info.proxy.host)
+                        .arg(info.proxy.port);
+        if (info.proxy.fromSystem)
+            proxy += tr(" (from the system settings)");
+        if (info.proxy.authenticated)
+            proxy += tr(", authenticated");
+    }
+    setRow(connection, tr("Proxy"), proxy);
     setRow(connection, tr("Subprotocol"), info.protocol.isNull() ? tr("—") : info.protocol.isEmpty() ? tr("none") : info.protocol);
     setRow(connection, tr("Unsolicited pong interval"),
            info.actualUnsolicitedPongInterval.count() == 0 ? tr("off") : Format::duration(info.actualUnsolicitedPongInterval.count()));
