@@ -63,6 +63,8 @@ public:
         const QString protocol = m_socket.information().protocol;
         printErr(u'[' + timestamp() + u"] connected to " + m_url.toDisplayString()
                  + (protocol.isEmpty() ? QString() : u" (subprotocol " + protocol + u')') + u"; /help for commands");
+        if (m_socket.control().proxy.type != ProxyType::None)
+            printErr(u'[' + timestamp() + u"] " + describeProxy(m_socket.information().proxy));
         if (const QString tls = CertificateText::tlsSessionLine(m_socket.information()); !tls.isEmpty())
             printErr(u'[' + timestamp() + u"] TLS: " + tls);
         printErr(u'[' + timestamp() + u"] " + describeCompression(m_socket));

@@ -1,7 +1,10 @@
 #include "connectionoptions.h"
 
+#include <algorithm>
+
 #include <QCommandLineParser>
 #include <QFile>
+#include <QHostAddress>
 #include <QSslCertificate>
 
 #include "api/chainvalidation.h"
@@ -10,7 +13,10 @@
 #include "api/spkipin.h"
 #include "codec/errortable.h"
 #include "codec/handshake.h"
+#include "codec/httpauth.h"
+#include "clioutput.h"
 #include "deflateoption.h"
+#include "messageprinter.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -76,7 +82,144 @@ std::optional<QByteArray> readPasswordFile(const QString &path, QString *error)
     return line;
 }
 
+/** The syntax --proxy accepts, for its errors. */
+const QString ProxySyntax = u"write http://[user[:password]@]host:port, socks5://[user[:password]@]host:port, "
+                            u"system or none"_s;
+
+/** Percent-decodes one part of the user info; nullopt when the result is not UTF-8. */
+std::optional<QString> percentDecoded(const QString &part)
+{
+    const QByteArray bytes = QByteArray::fromPercentEncoding(part.toUtf8());
+    QString text = QString::fromUtf8(bytes);
+    if (text.toUtf8() != bytes)
+        return std::nullopt;
+    return text;
+}
+
+/** Raw request or answer headers as indented "> " or "< " lines, credentials redacted. */
+QString transcriptLines(const QByteArray &raw, QStringView marker)
+{
+    QString text;
+    const QString redacted = QString::fromUtf8(Codec::redactCredentials(raw));
+    for (QStringView line : QStringView(redacted).split(u'\n')) {
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            continue;
+        text += u"  "_s + marker + u' ' + line + u'\n';
+    }
+    return text;
+}
+
 } // namespace
+
+QString redactProxyOption(const QString &value)
+{
+    // as parseProxyOption reads it: the user info ends at the last '@' (even one after a '/', so that
+    // a password with an unencoded '/' stays hidden); the password is what follows its first ':'
+    const qsizetype schemeEnd = value.indexOf(u"://"_s);
+    const qsizetype start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+    const qsizetype at = value.lastIndexOf(u'@');
+    if (at < start)
+        return value;
+    const qsizetype colon = value.indexOf(u':', start);
+    if (colon < 0 || colon > at)
+        return value;
+    return value.first(colon + 1) + u"***" + value.sliced(at);
+}
+
+QString parseProxyOption(const QString &value, const QByteArray &environmentPassword, ProxySettings *proxy,
+                         std::optional<PasswordCredential> *credential)
+{
+    *proxy = {};
+    credential->reset();
+    if (value.compare(u"none"_s, Qt::CaseInsensitive) == 0)
+        return {};
+    if (value.compare(u"system"_s, Qt::CaseInsensitive) == 0) {
+        proxy->type = ProxyType::System;
+        return {};
+    }
+    const QString shown = u"--proxy \"" + redactProxyOption(value) + u"\": ";
+    const qsizetype schemeEnd = value.indexOf(u"://"_s);
+    if (schemeEnd < 0)
+        return shown + u"not a proxy: " + ProxySyntax;
+    const QString scheme = value.first(schemeEnd).toLower();
+    if (scheme == u"http")
+        proxy->type = ProxyType::Http;
+    else if (scheme == u"socks5" || scheme == u"socks5h")
+        proxy->type = ProxyType::Socks5;
+    else
+        return shown + u"unknown scheme \"" + value.first(schemeEnd) + u"\" (HTTPS and SOCKS4 proxies are not "
+               u"supported): " + ProxySyntax;
+
+    QString authority = value.sliced(schemeEnd + 3);
+    if (authority.endsWith(u'/'))
+        authority.chop(1);
+    const qsizetype at = authority.lastIndexOf(u'@');
+    const QString userInfo = at < 0 ? QString() : authority.first(at);
+    const QString hostPort = at < 0 ? authority : authority.sliced(at + 1);
+    if (hostPort.contains(u'/') || hostPort.contains(u'?') || hostPort.contains(u'#'))
+        return shown + u"nothing may follow the port: " + ProxySyntax;
+
+    // host and port: name, IPv4 or [IPv6], then the port, which has no default
+    QString host;
+    QString port;
+    bool hasPort = false;
+    if (hostPort.startsWith(u'[')) {
+        const qsizetype close = hostPort.indexOf(u']');
+        if (close < 0)
+            return shown + u"an IPv6 address needs its closing ']'";
+        host = hostPort.sliced(1, close - 1);
+        const QString rest = hostPort.sliced(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(u':'))
+            return shown + u"expected ':port' after the IPv6 address";
+        hasPort = rest.startsWith(u':');
+        port = rest.mid(1);
+        if (!host.isEmpty() && QHostAddress(host).protocol() != QAbstractSocket::IPv6Protocol)
+            return shown + u"\"" + host + u"\" in brackets is not an IPv6 address";
+    } else {
+        const qsizetype colon = hostPort.lastIndexOf(u':');
+        hasPort = colon >= 0;
+        host = hasPort ? hostPort.first(colon) : hostPort;
+        port = hasPort ? hostPort.sliced(colon + 1) : QString();
+        if (host.contains(u':'))
+            return shown + u"write an IPv6 address in brackets, e.g. http://[::1]:3128";
+    }
+    if (host.isEmpty())
+        return shown + u"no host: " + ProxySyntax;
+    for (const QChar c : std::as_const(host))
+        if (c.isSpace() || c.category() == QChar::Other_Control || c == u'@' || c == u'%' || c == u'\\')
+            return shown + u"the host \"" + host + u"\" has a character a host name cannot have";
+    if (!hasPort || port.isEmpty())
+        return shown + u"no port: a proxy has no default port, " + ProxySyntax;
+    const bool digitsOnly = port.size() <= 5
+            && std::all_of(port.cbegin(), port.cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+    const uint number = digitsOnly ? port.toUInt() : 0;
+    if (number == 0 || number > 65535)
+        return shown + u"port \"" + port + u"\" is not a number from 1 to 65535";
+    proxy->host = host;
+    proxy->port = quint16(number);
+
+    if (at < 0)
+        return {};
+    const qsizetype colon = userInfo.indexOf(u':');
+    const std::optional<QString> user = percentDecoded(colon < 0 ? userInfo : userInfo.first(colon));
+    if (!user)
+        return shown + u"the user name is not UTF-8 once percent-decoded";
+    if (user->isEmpty())
+        return shown + u"empty user name before '@'";
+    PasswordCredential given{*user, {}};
+    if (colon >= 0) {
+        const std::optional<QString> password = percentDecoded(userInfo.sliced(colon + 1));
+        if (!password)
+            return shown + u"the password is not UTF-8 once percent-decoded";
+        given.password = *password;
+    } else if (!environmentPassword.isNull()) {
+        given.password = QString::fromUtf8(environmentPassword);
+    }
+    *credential = std::move(given);
+    return {};
+}
 
 void ConnectionOptions::addTo(QCommandLineParser &parser, MessageTypeOption messageType)
 {
@@ -101,6 +244,19 @@ void ConnectionOptions::addTo(QCommandLineParser &parser, MessageTypeOption mess
                       u"(default " + QString::number(DefaultConnectTimeoutSeconds) + u")."_s,
                       u"seconds"_s, QString::number(DefaultConnectTimeoutSeconds)});
     addDeflateOptions(parser);
+    parser.addOption({u"proxy"_s,
+                      u"Connects through a proxy: http://[user[:password]@]host:port (HTTP CONNECT), "
+                      u"socks5://[user[:password]@]host:port (or socks5h://; the proxy resolves the server's name), system (the "
+                      u"proxy the environment names: http_proxy for ws://, https_proxy for wss://, no_proxy) or "
+                      u"none (the default). User and password are percent-decoded (%40 for @, %3A for :). Other "
+                      u"users can see a command line: give the user alone and the password in the environment "
+                      u"variable "_s + QString::fromLatin1(ProxyPasswordVariable)
+                              + u", which is read when the URL has a user and no password. Never printed. A failing "
+                                u"proxy is never bypassed."_s,
+                      u"URL"_s, u"none"_s});
+    parser.addOption({{u"v"_s, u"verbose"_s},
+                      u"Prints each opening handshake (the request and the answer's headers) to stderr, the values "
+                      u"of Authorization and Proxy-Authorization redacted."_s});
 
     // wss://
     parser.addOption({u"ca"_s,
@@ -172,7 +328,24 @@ QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QStr
     control.timeouts.handshake = std::chrono::seconds(seconds);
     if (const QString error = readDeflateOptions(parser, &control.compression); !error.isEmpty())
         return error;
+    verbose = parser.isSet(u"verbose"_s);
+    if (const QString error = readProxyOption(parser); !error.isEmpty())
+        return error;
     return readTlsOptions(parser);
+}
+
+QString ConnectionOptions::readProxyOption(const QCommandLineParser &parser)
+{
+    const QStringList values = parser.values(u"proxy"_s);
+    if (values.size() > 1)
+        return u"--proxy given more than once"_s;
+    QByteArray environmentPassword;
+    if (qEnvironmentVariableIsSet(ProxyPasswordVariable))
+        environmentPassword = qgetenv(ProxyPasswordVariable);
+    const QString error = parseProxyOption(values.isEmpty() ? u"none"_s : values.first(), environmentPassword,
+                                           &control.proxy, &control.proxyCredential);
+    environmentPassword.fill('\0');
+    return error;
 }
 
 QString ConnectionOptions::readTlsOptions(const QCommandLineParser &parser)
@@ -259,6 +432,16 @@ QString ConnectionOptions::applyTo(MessageWebSocket &socket) const
     for (const auto &[name, value] : headers)
         if (!socket.setRequestHeader(name, value))
             return socket.lastError().message();
+    if (verbose) {
+        QObject::connect(&socket, &MessageWebSocket::handshakeCompleted, &socket,
+                         [&socket](const HandshakeTranscript &transcript) {
+                             QString text = u'[' + timestamp() + u"] opening handshake ("
+                                     + describeProxy(socket.information().proxy) + u")\n";
+                             text += transcriptLines(transcript.request, u">");
+                             text += transcriptLines(transcript.responseHeaders, u"<");
+                             printErr(text);
+                         });
+    }
     return {};
 }
 

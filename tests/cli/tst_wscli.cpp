@@ -1,5 +1,6 @@
 // wscli as a user drives it: the real executable, an in-process echo server (ws:// and, with
-// the test PKI, wss://).
+// the test PKI, wss://); for --proxy a real tinyproxy (tests/support/proxydaemon.h) and the
+// tests' SOCKS5 server.
 #include <csignal>
 
 #include <QCryptographicHash>
@@ -13,9 +14,12 @@
 
 #include "api/messagewebsocket.h"
 #include "echoserver.h"
+#include "proxydaemon.h"
+#include "socks5server.h"
 #include "testpki.h"
 
 using namespace Wsw::Test;
+using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
@@ -25,11 +29,16 @@ struct Run {
     QString err;
 };
 
-/** The environment wscli runs in: the test's, without a passphrase of its own, plus extra. */
+/**
+ * The environment wscli runs in: the test's, without a passphrase or proxy password of its own and
+ * without proxy variables (--proxy system reads them), plus extra.
+ */
 QProcessEnvironment wscliEnvironment(const QList<QPair<QString, QString>> &extra = {})
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("WSCLI_CERT_PASSWORD"));
+    for (const char *name : {"WSCLI_CERT_PASSWORD", "WSCLI_PROXY_PASSWORD", "http_proxy", "https_proxy", "all_proxy",
+                             "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"})
+        environment.remove(QString::fromLatin1(name));
     for (const auto &[name, value] : extra)
         environment.insert(name, value);
     return environment;
@@ -63,6 +72,23 @@ std::unique_ptr<EchoServer> startTlsServer(const QSslConfiguration &configuratio
     auto server = std::make_unique<EchoServer>();
     server->setTlsConfiguration(configuration);
     return server->listen() ? std::move(server) : nullptr;
+}
+
+/** tinyproxy's BasicAuth takes [-a-z0-9._] only; the SOCKS5 server any bytes (the URL percent-encodes them). */
+const QString ProxyUser = u"wsw-cli-user"_s;
+const QString ProxyPassword = u"Cli-s3cret.pass"_s;
+const QString WrongPassword = u"wrong-Cli-pass"_s;
+const QString Socks5User = u"wsw cli@user"_s;
+const QString Socks5Password = u"p@ss:w/rd%20 +&?#"_s;
+
+/** No proxy password, plain or percent-encoded, in anything wscli printed. */
+bool showsNoProxyPassword(const Run &run)
+{
+    const QString all = run.out + run.err;
+    for (const QString &password : {ProxyPassword, WrongPassword, Socks5Password})
+        if (all.contains(password) || all.contains(QString::fromLatin1(QUrl::toPercentEncoding(password))))
+            return false;
+    return true;
 }
 
 /** The SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` writes it. */
@@ -333,7 +359,8 @@ private Q_SLOTS:
         for (const QString &option : {u"--ca <FILE>"_s, u"--pin <sha256/BASE64>"_s, u"--cert <FILE>"_s, u"--key <FILE>"_s,
                                       u"--cert-password <passphrase>"_s, u"--cert-password-file <FILE>"_s,
                                       u"WSCLI_CERT_PASSWORD"_s, u"--insecure-ignore <ERROR>"_s, u"--deflate"_s,
-                                      u"--connect-timeout"_s})
+                                      u"--connect-timeout"_s, u"--proxy <URL>"_s, u"WSCLI_PROXY_PASSWORD"_s,
+                                      u"--verbose"_s})
             QVERIFY2(run.out.contains(option), qPrintable(command + u": no " + option + u'\n' + run.out));
     }
 
@@ -652,6 +679,238 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 1);
         const QString err = QString::fromUtf8(process.readAllStandardError());
         QVERIFY2(err.contains(u"no case count from " + url + u": answer \"0\""), qPrintable(err));
+    }
+
+    // --- --proxy (shared by connect, send, autobahn and bench) ---
+
+    void badProxyExits2WithoutThePassword_data()
+    {
+        QTest::addColumn<QStringList>("arguments"); // the URL is appended (and for send a message)
+        QTest::addColumn<QString>("expected");
+        const QString secret = ProxyPassword;
+        QTest::newRow("unknown scheme") << QStringList{u"send"_s, u"--proxy"_s, u"ftp://u:" + secret + u"@127.0.0.1:21"}
+                                        << u"unknown scheme \"ftp\""_s;
+        QTest::newRow("https proxy") << QStringList{u"send"_s, u"--proxy"_s, u"https://u:" + secret + u"@127.0.0.1:443"}
+                                     << u"unknown scheme \"https\""_s;
+        QTest::newRow("no scheme") << QStringList{u"send"_s, u"--proxy"_s, u"u:" + secret + u"@127.0.0.1:3128"}
+                                   << u"not a proxy"_s;
+        QTest::newRow("missing port") << QStringList{u"send"_s, u"--proxy"_s, u"http://u:" + secret + u"@127.0.0.1"}
+                                      << u"no port"_s;
+        QTest::newRow("empty port") << QStringList{u"connect"_s, u"--proxy"_s, u"socks5://u:" + secret + u"@proxy:"}
+                                    << u"no port"_s;
+        QTest::newRow("port 0") << QStringList{u"send"_s, u"--proxy"_s, u"http://u:" + secret + u"@127.0.0.1:0"}
+                                << u"port \"0\" is not a number from 1 to 65535"_s;
+        QTest::newRow("port out of range")
+                << QStringList{u"send"_s, u"--proxy"_s, u"socks5://u:" + secret + u"@127.0.0.1:65536"}
+                << u"port \"65536\" is not a number from 1 to 65535"_s;
+        QTest::newRow("port not a number") << QStringList{u"send"_s, u"--proxy"_s, u"http://127.0.0.1:http"_s}
+                                           << u"port \"http\" is not a number"_s;
+        QTest::newRow("empty host") << QStringList{u"send"_s, u"--proxy"_s, u"http://u:" + secret + u"@:3128"}
+                                    << u"no host"_s;
+        QTest::newRow("empty user") << QStringList{u"send"_s, u"--proxy"_s, u"http://:" + secret + u"@127.0.0.1:3128"}
+                                    << u"empty user name"_s;
+        QTest::newRow("path after the port")
+                << QStringList{u"send"_s, u"--proxy"_s, u"http://u:" + secret + u"@127.0.0.1:3128/path"}
+                << u"nothing may follow the port"_s;
+        QTest::newRow("IPv6 without brackets") << QStringList{u"send"_s, u"--proxy"_s, u"http://::1:3128"_s}
+                                               << u"in brackets"_s;
+        QTest::newRow("password with an unencoded slash, no port")
+                << QStringList{u"send"_s, u"--proxy"_s, u"http://u:" + secret + u"/x@127.0.0.1"} << u"no port"_s;
+        QTest::newRow("percent-encoded password, no host")
+                << QStringList{u"send"_s, u"--proxy"_s, u"http://u:" + QString::fromLatin1(QUrl::toPercentEncoding(secret, {}, "-")) + u"@"}
+                << u"no host"_s;
+        QTest::newRow("given twice") << QStringList{u"send"_s, u"--proxy"_s, u"none"_s, u"--proxy"_s, u"system"_s}
+                                     << u"--proxy given more than once"_s;
+        // the same path in every connecting command
+        QTest::newRow("bench: missing port")
+                << QStringList{u"bench"_s, u"--mode"_s, u"echo"_s, u"--size"_s, u"1"_s, u"--count"_s, u"1"_s,
+                               u"--proxy"_s, u"socks5://u:" + secret + u"@127.0.0.1"}
+                << u"no port"_s;
+        QTest::newRow("autobahn: unknown scheme")
+                << QStringList{u"autobahn"_s, u"--proxy"_s, u"socks4://u:" + secret + u"@127.0.0.1:1080"}
+                << u"unknown scheme \"socks4\""_s;
+    }
+    void badProxyExits2WithoutThePassword()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const QString command = arguments.first();
+        arguments.append(command == u"bench" || command == u"autobahn" ? m_server->url(QString()).toString()
+                                                                       : m_server->url().toString());
+        if (command == u"send")
+            arguments.append(u"x"_s);
+        const Run run = runWscli(arguments, command == u"connect" ? QByteArray("") : QByteArray());
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(u"wscli: --proxy"_s) && run.err.contains(expected), qPrintable(run.err));
+        QVERIFY2(showsNoProxyPassword(run), qPrintable(run.out + run.err));
+        QTest::qWait(50); // a connection would have been accepted by now
+        QCOMPARE(m_server->connectionCount(), 0);
+    }
+
+    void sendThroughTinyproxy_data()
+    {
+        QTest::addColumn<QString>("userInfo"); // before '@' in --proxy; empty: none
+        QTest::addColumn<QString>("environmentPassword"); // WSCLI_PROXY_PASSWORD; null: not set
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<bool>("accepted");
+        const QString user = ProxyUser + u':';
+        for (const bool verbose : {false, true}) {
+            const QStringList extra = verbose ? QStringList{u"--verbose"_s} : QStringList{};
+            const QByteArray suffix = verbose ? ", --verbose" : "";
+            QTest::newRow(QByteArray("password in the URL" + suffix).constData()) << user + ProxyPassword << QString() << extra << true;
+            QTest::newRow(QByteArray("password from WSCLI_PROXY_PASSWORD" + suffix).constData()) << ProxyUser << ProxyPassword << extra << true;
+            QTest::newRow(QByteArray("URL's password beats the environment" + suffix).constData())
+                    << user + ProxyPassword << WrongPassword << extra << true;
+            QTest::newRow(QByteArray("wrong password" + suffix).constData()) << user + WrongPassword << QString() << extra << false;
+            QTest::newRow(QByteArray("wrong password from the environment" + suffix).constData())
+                    << ProxyUser << WrongPassword << extra << false;
+            QTest::newRow(QByteArray("no credential" + suffix).constData()) << QString() << ProxyPassword << extra << false;
+        }
+        // -v prints the request: an Authorization header goes out with its value redacted
+        QTest::newRow("-v with an Authorization header")
+                << user + ProxyPassword << QString()
+                << QStringList{u"-v"_s, u"-H"_s, u"Authorization: Bearer "_s + ProxyPassword} << true;
+    }
+    void sendThroughTinyproxy()
+    {
+        QFETCH(QString, userInfo);
+        QFETCH(QString, environmentPassword);
+        QFETCH(QStringList, extra);
+        QFETCH(bool, accepted);
+        ProxyDaemon tinyproxy;
+        const QString problem = startTinyproxy(tinyproxy, TinyproxyMode::BasicAuth, ProxyUser, ProxyPassword);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QList<QPair<QString, QString>> environment;
+        if (!environmentPassword.isNull())
+            environment.append({u"WSCLI_PROXY_PASSWORD"_s, environmentPassword});
+        const QString proxy = u"http://"_s + (userInfo.isEmpty() ? QString() : userInfo + u'@') + u"127.0.0.1:"
+                + QString::number(tinyproxy.port());
+        const Run run = runWscli(QStringList{u"send"_s, u"--proxy"_s, proxy} + extra
+                                         + QStringList{m_server->url().toString(), u"via tinyproxy"_s, u"--wait"_s,
+                                                       u"1"_s},
+                                 {}, 20000, wscliEnvironment(environment));
+        QVERIFY2(showsNoProxyPassword(run), qPrintable(run.out + run.err));
+        if (accepted) {
+            QVERIFY2(run.exitCode == 0, qPrintable(run.err + tinyproxy.log()));
+            QVERIFY2(run.out.contains(u"< via tinyproxy"_s), qPrintable(run.out));
+            QVERIFY2(tinyproxy.log().contains(u"CONNECT 127.0.0.1:"_s + QString::number(m_server->port())),
+                     qPrintable(tinyproxy.log()));
+            QCOMPARE(m_server->connectionCount(), 1);
+        } else {
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains(u"ProxyAuthenticationRequired"_s) && run.err.contains(u"407"_s),
+                     qPrintable(run.err));
+            QVERIFY2(run.err.contains(u"proxy: HTTP 127.0.0.1:"_s + QString::number(tinyproxy.port())),
+                     qPrintable(run.err));
+            QCOMPARE(m_server->connectionCount(), 0);
+        }
+        if (extra.contains(u"--verbose"_s) || extra.contains(u"-v"_s)) {
+            if (accepted) {
+                QVERIFY2(run.err.contains(u"opening handshake (proxy: HTTP 127.0.0.1:"_s), qPrintable(run.err));
+                QVERIFY2(run.err.contains(u"  > GET / HTTP/1.1"_s) && run.err.contains(u"  < HTTP/1.1 101"_s),
+                         qPrintable(run.err));
+            }
+            if (extra.contains(u"-H"_s)) {
+                QVERIFY2(run.err.contains(u"  > Authorization: Bearer "_s), qPrintable(run.err));
+                QCOMPARE(m_server->lastRequest().header("Authorization"), "Bearer " + ProxyPassword.toUtf8());
+            }
+        }
+    }
+
+    void sendThroughSocks5_data()
+    {
+        QTest::addColumn<QString>("password"); // given percent-encoded in the URL; null: none there
+        QTest::addColumn<QString>("environmentPassword");
+        QTest::addColumn<bool>("verbose");
+        QTest::addColumn<bool>("accepted");
+        for (const bool verbose : {false, true}) {
+            const QByteArray suffix = verbose ? ", --verbose" : "";
+            QTest::newRow(QByteArray("password in the URL" + suffix).constData()) << Socks5Password << QString() << verbose << true;
+            QTest::newRow(QByteArray("password from WSCLI_PROXY_PASSWORD" + suffix).constData())
+                    << QString() << Socks5Password << verbose << true;
+            QTest::newRow(QByteArray("wrong password" + suffix).constData()) << WrongPassword << QString() << verbose << false;
+            QTest::newRow(QByteArray("user without password" + suffix).constData()) << QString() << QString() << verbose << false;
+        }
+    }
+    void sendThroughSocks5()
+    {
+        QFETCH(QString, password);
+        QFETCH(QString, environmentPassword);
+        QFETCH(bool, verbose);
+        QFETCH(bool, accepted);
+        Socks5Server socks;
+        socks.setCredential(Socks5User.toUtf8(), Socks5Password.toUtf8());
+        QVERIFY(socks.listen());
+        QList<QPair<QString, QString>> environment;
+        if (!environmentPassword.isNull())
+            environment.append({u"WSCLI_PROXY_PASSWORD"_s, environmentPassword});
+        QString userInfo = QString::fromLatin1(QUrl::toPercentEncoding(Socks5User));
+        if (!password.isNull())
+            userInfo += u':' + QString::fromLatin1(QUrl::toPercentEncoding(password));
+        const QString proxy = u"socks5://"_s + userInfo + u"@127.0.0.1:" + QString::number(socks.port());
+        QStringList arguments{u"send"_s, u"--proxy"_s, proxy};
+        if (verbose)
+            arguments.append(u"--verbose"_s);
+        arguments += {m_server->url(u"/"_s, u"localhost"_s).toString(), u"via socks"_s, u"--wait"_s, u"1"_s};
+        const Run run = runWscli(arguments, {}, 20000, wscliEnvironment(environment));
+        QVERIFY2(showsNoProxyPassword(run), qPrintable(run.out + run.err));
+        if (accepted) {
+            QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+            QVERIFY2(run.out.contains(u"< via socks"_s), qPrintable(run.out));
+            QCOMPARE(socks.lastTarget(), u"localhost"_s); // the proxy resolves the name
+            QCOMPARE(socks.tunnelsOpened(), 1);
+            QCOMPARE(m_server->connectionCount(), 1);
+            if (verbose)
+                QVERIFY2(run.err.contains(u"opening handshake (proxy: SOCKS5 127.0.0.1:"_s
+                                          + QString::number(socks.port()) + u", authenticated)"),
+                         qPrintable(run.err));
+        } else {
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains(u"ProxyAuthenticationRequired"_s), qPrintable(run.err));
+            QVERIFY2(run.err.contains(u"proxy: SOCKS5 127.0.0.1:"_s + QString::number(socks.port())),
+                     qPrintable(run.err));
+            QCOMPARE(socks.tunnelsOpened(), 0);
+            QCOMPARE(m_server->connectionCount(), 0);
+        }
+    }
+
+    void connectSaysWhichProxyCarriedIt_data()
+    {
+        QTest::addColumn<QString>("proxyOption"); // @PORT@: tinyproxy's port
+        QTest::addColumn<bool>("systemVariable"); // http_proxy names tinyproxy
+        QTest::addColumn<QString>("line");
+        QTest::newRow("http://") << u"http://127.0.0.1:@PORT@"_s << false << u"proxy: HTTP 127.0.0.1:@PORT@\n"_s;
+        QTest::newRow("system, http_proxy") << u"system"_s << true
+                                            << u"proxy: HTTP 127.0.0.1:@PORT@, chosen by the system\n"_s;
+        QTest::newRow("system, no variable") << u"system"_s << false
+                                             << u"proxy: none, the system chose a direct connection\n"_s;
+    }
+    void connectSaysWhichProxyCarriedIt()
+    {
+        QFETCH(QString, proxyOption);
+        QFETCH(bool, systemVariable);
+        QFETCH(QString, line);
+        ProxyDaemon tinyproxy;
+        const QString problem = startTinyproxy(tinyproxy, TinyproxyMode::Open);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        const QString port = QString::number(tinyproxy.port());
+        QList<QPair<QString, QString>> environment;
+        if (systemVariable)
+            environment.append({u"http_proxy"_s, u"http://127.0.0.1:"_s + port});
+        const Run run = runWscli({u"connect"_s, u"--proxy"_s, proxyOption.replace(u"@PORT@"_s, port),
+                                  m_server->url(u"/"_s, u"localhost"_s).toString()},
+                                 "proxied\n", 20000, wscliEnvironment(environment));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(u"< proxied"_s), qPrintable(run.out));
+        QVERIFY2(run.err.contains(u"] "_s + line.replace(u"@PORT@"_s, port)), qPrintable(run.err));
+        QCOMPARE(tinyproxy.log().contains(u"CONNECT localhost:"_s), !line.contains(u"none"));
+    }
+
+    void connectWithoutProxySaysNothingAboutIt()
+    {
+        const Run run = runWscli({u"connect"_s, m_server->url().toString()}, "direct\n");
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(!run.err.contains(u"proxy:"_s), qPrintable(run.err));
     }
 
     // --- wscli serve: the built-in echo server ---

@@ -41,9 +41,8 @@ constexpr char RfcOpaque[] = "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS";
 
 QByteArray rfc7616Challenge(const char *algorithm)
 {
-    return "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=" + QByteArray(algorithm)
-            + ", nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\","
-              " opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+    return "Digest realm=\"" + QByteArray(RfcRealm) + "\", qop=\"auth, auth-int\", algorithm=" + QByteArray(algorithm)
+            + ", nonce=\"" + QByteArray(RfcNonce) + "\", opaque=\"" + QByteArray(RfcOpaque) + "\"";
 }
 
 QByteArray rfc7616Authorization(const char *algorithm, const char *nc, const char *response)

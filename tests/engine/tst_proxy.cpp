@@ -1,24 +1,19 @@
 // Control.proxy and Control.proxyCredential against real proxies on 127.0.0.1: tinyproxy (HTTP
 // CONNECT, open, with Basic authentication, with a ConnectPort that refuses the server) and
 // danted (SOCKS5, no authentication), started by the test on free ports with their own
-// configuration; the tests' own Socks5Server for RFC 1929 username/password; a proxy that
-// accepts and stays silent. ws:// and wss:// (the test PKI, host localhost) behind them.
+// configuration (tests/support/proxydaemon.h); the tests' own Socks5Server for RFC 1929
+// username/password; a proxy that accepts and stays silent. ws:// and wss:// (the test PKI, host localhost) behind them.
 //
 // Every failure asserts that the server was never reached and that no credential shows in the
 // error or the handshake transcript.
 
-#include <csignal>
-
 #include <QNetworkProxy>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTcpServer>
-#include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include "echoserver.h"
 #include "enginetest.h"
+#include "proxydaemon.h"
 #include "socks5server.h"
 #include "testpki.h"
 
@@ -31,122 +26,6 @@ namespace {
 const QString ProxyUser = u"wsw-proxy-user"_s;
 const QString ProxyPassword = u"s3cret-Pr0xy-pass"_s;
 const QString WrongPassword = u"wrong-Pr0xy-pass"_s;
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; the proxy binds it right after). */
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.setProxy(QNetworkProxy::NoProxy);
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-bool accepts(quint16 port)
-{
-    QTcpSocket socket;
-    socket.setProxy(QNetworkProxy::NoProxy);
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    return socket.waitForConnected(200);
-}
-
-/**
- * A proxy daemon run in the foreground by the test (tinyproxy -d, danted), with its own
- * configuration in a temporary directory. Stopped by its PID (QProcess) in the destructor.
- */
-class ProxyDaemon
-{
-public:
-    ~ProxyDaemon() { stop(); }
-
-    /** Empty when it runs and accepts connections; otherwise why not. */
-    QString start(const QString &program, const QString &package, const QStringList &argsBeforeConfig,
-                  const QString &configText, const QStringList &argsAfterConfig = {})
-    {
-        const QString executable = QStandardPaths::findExecutable(program, {u"/usr/sbin"_s, u"/usr/bin"_s, u"/sbin"_s});
-        if (executable.isEmpty())
-            return program + u" not found: install the Debian package " + package
-                   + u" (scripts/quickstart.sh test installs it)";
-        if (!m_dir.isValid())
-            return u"no temporary directory"_s;
-        m_port = freePort();
-        QString text = configText;
-        text.replace(u"@PORT@"_s, QString::number(m_port)).replace(u"@DIR@"_s, m_dir.path());
-        QFile config(m_dir.filePath(u"proxy.conf"_s));
-        if (!config.open(QIODevice::WriteOnly) || config.write(text.toUtf8()) != text.toUtf8().size())
-            return u"cannot write "_s + config.fileName();
-        config.close();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(executable, argsBeforeConfig + QStringList{config.fileName()} + argsAfterConfig);
-        if (!m_process.waitForStarted(5000))
-            return program + u" did not start: " + m_process.errorString();
-        if (!QTest::qWaitFor([&] { return m_process.state() != QProcess::Running || accepts(m_port); }, 5000)
-            || m_process.state() != QProcess::Running)
-            return program + u" does not accept connections on 127.0.0.1:" + QString::number(m_port) + u": "
-                   + QString::fromLocal8Bit(m_process.readAll()) + log();
-        return {};
-    }
-
-    /** Kills the proxy at once (SIGKILL to its PID), as a crash would. */
-    void kill()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        ::kill(pid_t(m_process.processId()), SIGKILL);
-        m_process.waitForFinished(5000);
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate(); // SIGTERM to its PID: danted ends its children itself
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    QString log() const
-    {
-        QFile file(m_dir.filePath(u"proxy.log"_s));
-        return file.open(QIODevice::ReadOnly) ? QString::fromLocal8Bit(file.readAll()) : QString();
-    }
-    quint16 port() const { return m_port; }
-
-private:
-    QTemporaryDir m_dir;
-    QProcess m_process;
-    quint16 m_port = 0;
-};
-
-enum class TinyproxyMode { Open, BasicAuth, RefuseTarget };
-
-QString startTinyproxy(ProxyDaemon &daemon, TinyproxyMode mode)
-{
-    QString config = u"Port @PORT@\nListen 127.0.0.1\nBind 127.0.0.1\nTimeout 30\nMaxClients 20\n"
-                     u"LogLevel Info\nLogFile \"@DIR@/proxy.log\"\n"_s;
-    if (mode == TinyproxyMode::BasicAuth)
-        config += u"BasicAuth "_s + ProxyUser + u' ' + ProxyPassword + u'\n';
-    if (mode == TinyproxyMode::RefuseTarget)
-        config += u"ConnectPort 1\n"_s; // CONNECT to any other port: 403
-    return daemon.start(u"tinyproxy"_s, u"tinyproxy"_s, {u"-d"_s, u"-c"_s}, config);
-}
-
-QString startDanted(ProxyDaemon &daemon)
-{
-    // as root danted needs the user.* lines; the CI and this machine run the tests as root
-    const QString config = u"logoutput: @DIR@/proxy.log\n"
-                           u"internal: 127.0.0.1 port = @PORT@\n"
-                           u"external: 127.0.0.1\n"
-                           u"clientmethod: none\n"
-                           u"socksmethod: none\n"_s
-                           + (::geteuid() == 0 ? u"user.privileged: root\nuser.unprivileged: nobody\n"_s : QString())
-                           + u"client pass { from: 127.0.0.1/32 to: 0.0.0.0/0 }\n"
-                             u"socks pass { from: 127.0.0.1/32 to: 0.0.0.0/0 }\n"_s;
-    return daemon.start(u"danted"_s, u"dante-server"_s, {u"-f"_s}, config, {u"-N"_s, u"1"_s});
-}
 
 MessageWebSocketControl proxyControl(ProxyType type, quint16 port, std::optional<PasswordCredential> credential = {})
 {
@@ -327,7 +206,7 @@ void tst_Proxy::httpProxyCredential()
     QFETCH(std::optional<PasswordCredential>, credential);
     QFETCH(bool, accepted);
     ProxyDaemon tinyproxy;
-    const QString problem = startTinyproxy(tinyproxy, TinyproxyMode::BasicAuth);
+    const QString problem = startTinyproxy(tinyproxy, TinyproxyMode::BasicAuth, ProxyUser, ProxyPassword);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     EchoServer server;
     if (tls)
@@ -491,7 +370,7 @@ void tst_Proxy::unreachableProxy()
     QFETCH(ErrorDetail, detail);
     EchoServer server;
     QVERIFY(server.listen());
-    MessageWebSocketControl control = proxyControl(type, freePort(), goodCredential());
+    MessageWebSocketControl control = proxyControl(type, freeLocalPort(), goodCredential());
     control.proxy.host = host;
     Client client(control);
     QVERIFY(client.connectTo(server.url()));
