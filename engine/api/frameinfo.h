@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QMetaType>
 
 namespace Wsw {
@@ -29,12 +30,26 @@ struct FrameInfo {
 /** How much of each frame's payload FrameInfo keeps for the frame inspector. */
 constexpr qsizetype FramePayloadHeadBytes = 64;
 
-/** The opening handshake as sent and received, for the workbench's transcript view. */
-struct HandshakeTranscript {
-    QByteArray request;         // as sent
+/** One request of the opening handshake and the answer to it. */
+struct HandshakeAttempt {
+    QByteArray request;         // as sent, Authorization and Proxy-Authorization values redacted
     QByteArray responseHeaders; // status line and headers as received
     QByteArray responseBody;    // body of a non-101 answer (bounded)
     int httpStatus = 0;
+};
+
+/**
+ * The opening handshake as sent and received, for the workbench's transcript view: the last
+ * attempt, and before it the earlier ones (a 401 answered with Control.serverCredential).
+ * Credentials never appear: the values of Authorization and Proxy-Authorization are redacted.
+ */
+struct HandshakeTranscript {
+    QByteArray request;         // as sent (credentials redacted)
+    QByteArray responseHeaders; // status line and headers as received
+    QByteArray responseBody;    // body of a non-101 answer (bounded)
+    int httpStatus = 0;
+    /** Attempts before this one, oldest first; empty when the first request was answered. */
+    QList<HandshakeAttempt> earlierAttempts;
 };
 
 } // namespace Wsw

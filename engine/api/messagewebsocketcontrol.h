@@ -100,6 +100,17 @@ struct MessageWebSocketControl {
      */
     std::optional<PasswordCredential> proxyCredential;
 
+    // --- server authentication (spec §3 ServerCredential, §12.3) ---
+    /**
+     * Answers the server's first 401 to the upgrade: the strongest challenge of its
+     * WWW-Authenticate that we can answer (Digest SHA-256 > MD5 > Basic; Basic on ws:// too, which
+     * Information.authentication and the error text call out as a password sent in clear) is
+     * answered on a fresh connection, once. A second 401 fails with CredentialRejected. The user
+     * name must not be empty; neither may contain control characters. Never shown in errors,
+     * logs, transcripts or Information.
+     */
+    std::optional<PasswordCredential> serverCredential;
+
     // --- wss:// (spec §3, §6, §12.7) ---
     /**
      * Certificate errors that default validation tolerates, and only these. Only Ignorable

@@ -88,6 +88,18 @@ struct ProxyInformation {
     bool authenticated = false;
 };
 
+/** How the server's 401 was answered (Control.serverCredential); empty when it was not asked. */
+struct ServerAuthenticationInformation {
+    /** The scheme answered: "Basic", "Digest MD5", "Digest SHA-256", ...; empty when none. */
+    QString scheme;
+    /** The realm the server named. */
+    QString realm;
+    /** Basic over ws://: the password crossed the network only base64-encoded, readable by anyone. */
+    bool passwordInClear = false;
+    /** In words, for a log line: what was answered and, for Basic over ws://, that the password went in clear. */
+    QString note;
+};
+
 /** A snapshot of what is known about the connection (Windows' MessageWebSocketInformation, extended). */
 struct MessageWebSocketInformation {
     QHostAddress localAddress;
@@ -105,6 +117,8 @@ struct MessageWebSocketInformation {
     std::chrono::milliseconds actualUnsolicitedPongInterval{0};
     /** The proxy used, known from connectAsync() on; authenticated once the proxy has accepted it. */
     ProxyInformation proxy;
+    /** The server asked for authentication (401) and was answered with Control.serverCredential. */
+    ServerAuthenticationInformation authentication;
 
     // --- wss:// (Windows' IWebSocketInformation2): filled during the TLS handshake, before
     // serverCustomValidationRequested, and kept after the connection ends, failed or not ---

@@ -248,6 +248,8 @@ ErrorInfo errorInfo(ErrorDetail detail)
         return {"A user name for Basic authentication may not contain ':' (RFC 7617 §2)", NoClose, S::UnexpectedClientError};
     case ErrorDetail::ControlCharacterInCredentials:
         return {"A user name or password may not contain control characters (RFC 7617 §2)", NoClose, S::UnexpectedClientError};
+    case ErrorDetail::CredentialRejected:
+        return {"The server refused the credential: it answered the authenticated request with 401 again", NoClose, S::Unauthorized};
     }
     return {"Unknown error", NoClose, S::Unknown};
 }

@@ -260,6 +260,7 @@ enum class ErrorDetail : int {
     NoUsableAuthScheme,
     ColonInUserName,
     ControlCharacterInCredentials,
+    CredentialRejected,
 };
 Q_ENUM_NS(ErrorDetail)
 

@@ -94,7 +94,8 @@ bool isAllowedTransition(ConnectionState from, ConnectionState to)
     case S::AwaitingServerValidation:
         return to == S::AwaitingUpgrade || to == S::Failed;
     case S::AwaitingUpgrade:
-        return to == S::Open || to == S::Failed;
+        // Connecting: a 401 answered with Control.serverCredential, on a fresh connection
+        return to == S::Open || to == S::Connecting || to == S::Failed;
     case S::Open:
         return to == S::Closing || to == S::Closed || to == S::Failed;
     case S::Closing:
@@ -123,6 +124,48 @@ WebErrorStatus statusForHttp(int httpStatus)
     if (httpStatus >= 300 && meta.valueToKey(httpStatus))
         return WebErrorStatus(httpStatus);
     return WebErrorStatus::UnexpectedStatusCode;
+}
+
+bool hasControlCharacter(const QString &text)
+{
+    for (QChar c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7F)
+            return true;
+    }
+    return false;
+}
+
+/** The request-target of a request as built (between "GET " and " HTTP/1.1"): Digest's uri. */
+QByteArray requestTargetOf(const QByteArray &request)
+{
+    const qsizetype start = request.indexOf(' ') + 1;
+    const qsizetype end = request.indexOf(' ', start);
+    return start > 0 && end > start ? request.mid(start, end - start) : QByteArray("/");
+}
+
+/** "Digest SHA-256", "Basic": how Information and messages name the answered challenge. */
+QString schemeName(const AuthSelection &selection)
+{
+    if (selection.scheme == AuthScheme::Basic)
+        return QStringLiteral("Basic");
+    return u"Digest " + QString::fromLatin1(digestAlgorithmName(selection.digest.algorithm));
+}
+
+/** The schemes a 401 offers, "Digest, Basic", for a message; what is wrong with them when unreadable. */
+QString offeredSchemes(const QList<QByteArray> &values)
+{
+    QList<AuthChallenge> challenges;
+    QString problem;
+    if (parseAuthChallenges(values, &challenges, &problem) != ErrorDetail::None)
+        return values.isEmpty() ? QStringLiteral("no WWW-Authenticate challenge")
+                                : u"an unreadable WWW-Authenticate (" + problem + u')';
+    QStringList names;
+    for (const AuthChallenge &challenge : std::as_const(challenges)) {
+        const QString name = QString::fromLatin1(challenge.scheme);
+        if (!names.contains(name, Qt::CaseInsensitive))
+            names.append(name);
+    }
+    return u"offered: " + names.join(u", ");
 }
 
 } // namespace
@@ -209,6 +252,14 @@ bool WebSocketConnection::setControl(const MessageWebSocketControl &control)
         if (control.proxy.port == 0)
             return refuse(ErrorDetail::InvalidArgument, QStringLiteral("proxy.port: 0 (must be 1-65535)"));
     }
+    if (const std::optional<PasswordCredential> &credential = control.serverCredential) {
+        // the values themselves never appear in a message
+        if (credential->userName.isEmpty())
+            return refuse(ErrorDetail::InvalidArgument, QStringLiteral("serverCredential.userName: empty"));
+        if (hasControlCharacter(credential->userName) || hasControlCharacter(credential->password))
+            return refuse(ErrorDetail::ControlCharacterInCredentials,
+                          QStringLiteral("serverCredential: the user name or password has a control character"));
+    }
     if (const std::optional<PasswordCredential> &credential = control.proxyCredential) {
         // the values themselves never appear in a message
         if (credential->userName.isEmpty())
@@ -290,9 +341,27 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
             return refuse(ErrorDetail::SslUnavailable, unavailable);
     }
 
+    // per call: Information (counters, transcript), the error, the one authentication retry
     m_url = url;
+    m_secure = secure;
     m_info = MessageWebSocketInformation();
     m_lastError = WebSocketError();
+    m_authRetried = false;
+    m_authSelection.reset();
+    m_acceptedLeaf.reset();
+    m_acceptedByOverride = false;
+    m_proxy = proxyFor(m_control.proxy, url, &m_info.proxy);
+    m_lastWireIn = m_lastWireOut = 0;
+    if (m_readBuffer.size() != ReadChunkBytes)
+        m_readBuffer.resize(ReadChunkBytes);
+    startAttempt();
+    return true;
+}
+
+void WebSocketConnection::startAttempt()
+{
+    // per attempt: parser, decoder, key, queue, transport, timers
+    m_key.clear();
     m_response.reset();
     m_decoder.reset();
     m_decoder.assembler().setMaxMessageSize(m_control.maxMessageSize);
@@ -312,11 +381,8 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
     m_requestBytes = 0;
     m_reportedBytes = 0;
     m_writeFailed = false;
-    m_lastWireIn = m_lastWireOut = 0;
-    if (m_readBuffer.size() != ReadChunkBytes)
-        m_readBuffer.resize(ReadChunkBytes);
 
-    m_transport = createTransport(secure, proxyFor(m_control.proxy, url, &m_info.proxy));
+    m_transport = createTransport(m_secure, m_proxy);
     connect(m_transport, &Transport::securing, this, &WebSocketConnection::onTransportSecuring);
     connect(m_transport, &Transport::established, this, &WebSocketConnection::onTransportEstablished);
     connect(m_transport, &Transport::readyRead, this, &WebSocketConnection::onTransportReadyRead);
@@ -326,8 +392,7 @@ bool WebSocketConnection::connectAsync(const QUrl &url)
 
     setState(ConnectionState::Connecting);
     m_connectTimer.start(m_control.timeouts.connect);
-    m_transport->connectToHost(url.host(), quint16(url.port(secure ? 443 : 80)));
-    return true;
+    m_transport->connectToHost(m_url.host(), quint16(m_url.port(m_secure ? 443 : 80)));
 }
 
 Transport *WebSocketConnection::createTransport(bool secure, const QNetworkProxy &proxy)
@@ -368,6 +433,12 @@ void WebSocketConnection::onTransportEstablished()
 {
     m_connectTimer.stop();
     m_transport->fillInformation(m_info);
+    if (m_authRetried && m_info.tls.encrypted && m_acceptedLeaf && m_info.serverCertificate == m_acceptedLeaf) {
+        // the retry after a 401 meets the leaf the first attempt accepted: not asked again
+        m_info.tls.acceptedByOverride = m_acceptedByOverride;
+        sendUpgradeRequest();
+        return;
+    }
     // a TLS session whose chain the application wants to see, or must decide on
     if (m_info.tls.encrypted && (m_facade->isServerValidationConnected() || !m_info.tls.defaultValidationPassed)) {
         startServerValidation();
@@ -448,17 +519,126 @@ void WebSocketConnection::failValidation(WebSocketError error)
 void WebSocketConnection::sendUpgradeRequest()
 {
     m_key = generateKey();
+    if (m_info.tls.encrypted && m_info.serverCertificate) {
+        m_acceptedLeaf = m_info.serverCertificate;
+        m_acceptedByOverride = m_info.tls.acceptedByOverride;
+    }
     HandshakeRequestOptions options;
     options.url = m_url;
     options.key = m_key;
     options.protocols = m_control.supportedProtocols;
     options.extensions = buildDeflateOffer(m_control.compression);
     options.extraHeaders = m_requestHeaders;
-    const QByteArray request = buildHandshakeRequest(options);
-    m_info.handshake.request = request;
+    QByteArray request = buildHandshakeRequest(options);
+    if (m_authSelection && m_control.serverCredential) {
+        // the retry after a 401: the same request with Authorization (in place of one the
+        // application set); Digest answers for the request-target as sent, method GET
+        const PasswordCredential &credential = *m_control.serverCredential;
+        QByteArray value;
+        QString problem;
+        ErrorDetail error = ErrorDetail::None;
+        if (m_authSelection->scheme == AuthScheme::Basic) {
+            error = basicAuthorization(credential.userName, credential.password, &value, &problem);
+        } else {
+            DigestSession session(m_authSelection->digest, systemCnonce);
+            error = session.authorization(credential.userName, credential.password, "GET",
+                                          requestTargetOf(request), &value, &problem);
+        }
+        if (error != ErrorDetail::None) {
+            // problem names the rule, never the values
+            retireTransport(false);
+            finish(ConnectionState::Failed, WebSocketError(error, u"serverCredential: " + problem), std::nullopt);
+            return;
+        }
+        options.extraHeaders.removeIf([](const auto &header) {
+            return header.first.compare("Authorization", Qt::CaseInsensitive) == 0;
+        });
+        options.extraHeaders.append({QByteArrayLiteral("Authorization"), value});
+        request = buildHandshakeRequest(options);
+    }
+    // the transcript never holds a credential (the application's own Authorization neither)
+    m_info.handshake.request = redactCredentials(request);
     setState(ConnectionState::AwaitingUpgrade);
     m_handshakeTimer.start(m_control.timeouts.handshake);
     writeData(request);
+    request.fill('\0');
+}
+
+void WebSocketConnection::onUpgradeRefused()
+{
+    const int status = m_response.statusCode();
+    const QList<QByteArray> challenges = m_response.headerValues("WWW-Authenticate");
+    if (status != 401) {
+        failHandshake(ErrorDetail::NotSwitchingProtocols);
+        return;
+    }
+    if (m_authRetried) {
+        // the answered challenge was refused: a wrong credential (or one the server does not know)
+        QString extra = u"HTTP 401 to the request answered with " + schemeName(*m_authSelection);
+        if (m_info.authentication.passwordInClear)
+            extra += QStringLiteral("; the password was sent in clear (Basic over ws://)");
+        failHandshake(ErrorDetail::CredentialRejected, extra);
+        return;
+    }
+    if (!m_control.serverCredential) {
+        failHandshake(ErrorDetail::NotSwitchingProtocols); // its message names the schemes offered
+        return;
+    }
+    WebSocketError error;
+    if (!prepareAuthorization(challenges, &error)) {
+        failHandshake(error);
+        return;
+    }
+    // keep this attempt in the transcript, then start again on a fresh connection (the server
+    // may close after a 401): TLS again for wss://, through the same proxy
+    HandshakeAttempt attempt;
+    attempt.request = m_info.handshake.request;
+    attempt.responseHeaders = m_response.rawHeaders();
+    attempt.responseBody = m_response.body();
+    attempt.httpStatus = status;
+    m_info.handshake.earlierAttempts.append(attempt);
+    m_info.handshake.request.clear();
+    m_authRetried = true;
+    m_handshakeTimer.stop();
+    retireTransport(false);
+    setState(ConnectionState::Connecting);
+    startAttempt();
+}
+
+bool WebSocketConnection::prepareAuthorization(const QList<QByteArray> &challengeValues, WebSocketError *error)
+{
+    QList<AuthChallenge> challenges;
+    QString problem;
+    ErrorDetail detail = parseAuthChallenges(challengeValues, &challenges, &problem);
+    AuthSelection selection;
+    if (detail == ErrorDetail::None)
+        detail = chooseAuthChallenge(challenges, AuthScheme::Basic | AuthScheme::Digest, &selection, &problem);
+    if (detail != ErrorDetail::None) {
+        *error = WebSocketError(detail, u"HTTP 401: " + problem);
+        return false;
+    }
+    if (selection.scheme == AuthScheme::Basic) {
+        // what Basic cannot carry (a ':' in the user name) fails now, before another connection
+        QByteArray value;
+        detail = basicAuthorization(m_control.serverCredential->userName, m_control.serverCredential->password,
+                                    &value, &problem);
+        value.fill('\0');
+        if (detail != ErrorDetail::None) {
+            *error = WebSocketError(detail, u"serverCredential: " + problem);
+            return false;
+        }
+    }
+    m_authSelection = selection;
+    ServerAuthenticationInformation &info = m_info.authentication;
+    info.scheme = schemeName(selection);
+    info.realm = QString::fromUtf8(selection.realm);
+    info.passwordInClear = sendsPasswordInClear(selection.scheme) && !m_secure;
+    info.note = u"The server asked for authentication (401); answered with " + info.scheme
+            + (info.realm.isEmpty() ? QString() : u" for realm \"" + info.realm + u'"');
+    if (info.passwordInClear)
+        info.note += QStringLiteral(". The password went in clear: Basic over ws:// is only base64-encoded, "
+                                    "readable by anyone on the path");
+    return true;
 }
 
 void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
@@ -472,7 +652,7 @@ void WebSocketConnection::processHandshakeBytes(QByteArrayView bytes)
         return;
     }
     if (m_response.statusCode() != 101) {
-        failHandshake(ErrorDetail::NotSwitchingProtocols);
+        onUpgradeRefused();
         return;
     }
     QString protocol;
@@ -561,9 +741,13 @@ void WebSocketConnection::failHandshake(WebSocketError error)
         m_info.handshake.httpStatus = m_response.statusCode();
         error.setHttpResponse(m_response.statusCode(), m_response.headers(), m_response.body());
         if (detail == ErrorDetail::NotSwitchingProtocols) {
-            error = WebSocketError(detail, QStringLiteral("HTTP %1 %2")
-                                                   .arg(m_response.statusCode())
-                                                   .arg(QString::fromLatin1(m_response.reasonPhrase())));
+            QString text = QStringLiteral("HTTP %1 %2")
+                                   .arg(m_response.statusCode())
+                                   .arg(QString::fromLatin1(m_response.reasonPhrase()));
+            if (m_response.statusCode() == 401)
+                text += u"; the server asks for authentication (" + offeredSchemes(m_response.headerValues("WWW-Authenticate"))
+                        + u") and Control.serverCredential is not set";
+            error = WebSocketError(detail, text);
             error.setHttpResponse(m_response.statusCode(), m_response.headers(), m_response.body());
             error.setStatus(statusForHttp(m_response.statusCode()));
         }
@@ -1060,8 +1244,11 @@ void WebSocketConnection::onTransportProgressed()
 void WebSocketConnection::onTransportPeerClosed()
 {
     // whatever the server sent before closing still counts
+    Transport *transport = m_transport;
     if (m_transport && m_transport->bytesAvailable() > 0)
         onTransportReadyRead();
+    if (transport != m_transport) // that answer was a 401 answered on a fresh connection
+        return;
     handlePeerGone();
 }
 
@@ -1074,7 +1261,7 @@ void WebSocketConnection::handlePeerGone()
         if (m_response.headersComplete()
             && m_response.finishAtEndOfStream() == HandshakeResponseParser::Result::Complete
             && m_response.statusCode() != 101) {
-            failHandshake(ErrorDetail::NotSwitchingProtocols);
+            onUpgradeRefused();
         } else {
             failHandshake(ErrorDetail::ConnectionAborted, QStringLiteral("during the opening handshake"));
         }
@@ -1145,7 +1332,7 @@ void WebSocketConnection::onHandshakeTimeout()
     // a refusal whose body never ends is still a refusal: report the status we got
     if (m_response.headersComplete() && m_response.statusCode() != 101) {
         m_response.finishAtEndOfStream();
-        failHandshake(ErrorDetail::NotSwitchingProtocols);
+        onUpgradeRefused();
         return;
     }
     failHandshake(ErrorDetail::HandshakeTimeout);

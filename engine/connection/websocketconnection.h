@@ -18,6 +18,7 @@
 #include "api/websocketerror.h"
 #include "codec/framewriter.h"
 #include "codec/handshake.h"
+#include "codec/httpauth.h"
 #include "codec/inbounddecoder.h"
 #include "codec/messagedeflater.h"
 #include "codec/permessagedeflate.h"
@@ -115,7 +116,13 @@ private:
     void startServerValidation();
     void onServerValidationSettled();
     void failValidation(WebSocketError error);
+    /** One connection attempt: a fresh transport, parser, decoder and key; the call's counters stay. */
+    void startAttempt();
     void sendUpgradeRequest();
+    /** The server answered the upgrade with a complete non-101 answer: retry with the credential, or fail. */
+    void onUpgradeRefused();
+    /** A 401 answered with Control.serverCredential: prepares the Authorization value; false when it cannot. */
+    bool prepareAuthorization(const QList<QByteArray> &challengeValues, WebSocketError *error);
     void processHandshakeBytes(QByteArrayView bytes);
     void completeHandshake();
     void applyDeflateAgreement(const Codec::DeflateAgreement &deflate);
@@ -179,6 +186,14 @@ private:
     WebSocketError m_lastError;
     MessageWebSocketInformation m_info;
     QUrl m_url;
+    bool m_secure = false;
+    QNetworkProxy m_proxy;
+
+    // server authentication (Control.serverCredential): one retry per connectAsync()
+    bool m_authRetried = false;
+    std::optional<Codec::AuthSelection> m_authSelection;
+    std::optional<QSslCertificate> m_acceptedLeaf; // wss://: the leaf the first attempt accepted
+    bool m_acceptedByOverride = false;
 
     Transport *m_transport = nullptr;
     QByteArray m_readBuffer;

@@ -60,6 +60,8 @@ private Q_SLOTS:
         QTest::newRow("ProxyConnectionClosed") << D::ProxyConnectionClosed << 0 << S::ConnectionAborted;
         QTest::newRow("ProxyProtocolError") << D::ProxyProtocolError << 0 << S::ErrorHttpInvalidServerResponse;
         QTest::newRow("InvalidState") << D::InvalidState << 0 << S::UnexpectedClientError;
+        QTest::newRow("NoUsableAuthScheme") << D::NoUsableAuthScheme << 0 << S::Unauthorized;
+        QTest::newRow("CredentialRejected") << D::CredentialRejected << 0 << S::Unauthorized;
     }
     void closeCodesFollowTheRule()
     {

@@ -159,7 +159,7 @@ http {
         ssl_certificate_key %11;
         ssl_protocols %12;
 
-        location / {
+        location / {%15
             proxy_pass http://127.0.0.1:%13;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
@@ -176,7 +176,22 @@ http {
             .arg(m_port)
             .arg(quoted(settings.certificateChain), quoted(settings.privateKey), settings.protocols)
             .arg(settings.backendPort)
-            .arg(qint64(settings.shutdownTimeout.count()));
+            .arg(qint64(settings.shutdownTimeout.count()))
+            .arg(settings.basicAuthUsers.isEmpty()
+                         ? QString()
+                         : u"\n            auth_basic %1;\n            auth_basic_user_file %2;"_s.arg(
+                                   quoted(settings.basicAuthRealm), in(u"htpasswd"_s)));
+    if (!settings.basicAuthUsers.isEmpty()) {
+        // read by the workers (nobody, when run as root) at each request
+        QFile users(m_dir->filePath(u"htpasswd"_s));
+        if (!users.open(QIODevice::WriteOnly) || users.write(settings.basicAuthUsers + '\n') < 0) {
+            *error = u"cannot write %1: %2"_s.arg(users.fileName(), users.errorString());
+            return false;
+        }
+        users.close();
+        users.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                             | QFileDevice::ReadOther);
+    }
     QFile file(m_dir->filePath(u"nginx.conf"_s));
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0) {
         *error = u"cannot write %1: %2"_s.arg(file.fileName(), file.errorString());

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <QByteArray>
 #include <QList>
 #include <QProcess>
 #include <QString>
@@ -49,6 +50,13 @@ public:
         QString protocols = QStringLiteral("TLSv1.2 TLSv1.3"); // ssl_protocols (1.22's default has no 1.3)
         /** worker_shutdown_timeout: how long a graceful stop waits for open connections (WebSockets). */
         std::chrono::milliseconds shutdownTimeout{3000};
+        /**
+         * htpasswd lines (e.g. "user:{PLAIN}secret"): when not empty, location / asks for HTTP Basic
+         * authentication (auth_basic) with this realm; the file is written next to nginx.conf,
+         * readable by the workers.
+         */
+        QByteArray basicAuthUsers;
+        QString basicAuthRealm = QStringLiteral("wsw interop");
     };
 
     NginxServer() = default;

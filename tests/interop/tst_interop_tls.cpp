@@ -172,6 +172,9 @@ private Q_SLOTS:
     void nginxSession_data();
     void nginxSession();
     void nginxGoesAwayUnderAnOpenConnection();
+    // Control.serverCredential against nginx's auth_basic
+    void nginxBasicAuth_data();
+    void nginxBasicAuth();
 
 private:
     QUrl url(const QString &kind, const QString &route, const QString &host = u"127.0.0.1"_s) const;
@@ -750,6 +753,69 @@ void tst_InteropTls::nginxSession()
     QCOMPARE(client.closedArgs().code(), quint16(4000));
     QCOMPARE(client.closedArgs().reason(), u"through nginx"_s);
     QVERIFY(client.closedArgs().wasClean());
+}
+
+void tst_InteropTls::nginxBasicAuth_data()
+{
+    QTest::addColumn<QString>("password"); // null: no serverCredential
+    QTest::newRow("right password") << u"open sesame"_s;
+    QTest::newRow("wrong password") << u"closed sesame"_s;
+    QTest::newRow("no credential") << QString();
+}
+
+void tst_InteropTls::nginxBasicAuth()
+{
+    // an nginx of its own asking for Basic (auth_basic, a {PLAIN} htpasswd entry) in front of
+    // the websockets server: the 401 is nginx's, the retry a new TLS connection
+    QFETCH(QString, password);
+    Wsw::Test::NginxServer nginx;
+    Wsw::Test::NginxServer::Settings settings;
+    settings.program = QStringLiteral(WSW_INTEROP_NGINX);
+    settings.backendPort = m_backend.port();
+    settings.certificateChain = TestPki::path(u"server-chain.pem"_s);
+    settings.privateKey = TestPki::path(u"server.key"_s);
+    settings.basicAuthUsers = "ali-baba:{PLAIN}open sesame";
+    QString error;
+    QVERIFY2(nginx.start(settings, ServerStartBound, &error), qPrintable(error));
+
+    Client client;
+    MessageWebSocketControl control = trustingControl();
+    if (!password.isNull())
+        control.serverCredential = Wsw::PasswordCredential{u"ali-baba"_s, password};
+    QVERIFY(client.socket.setControl(control));
+    QVERIFY(client.socket.connectAsync(QUrl(u"wss://127.0.0.1:%1/echo"_s.arg(nginx.port()))));
+    QVERIFY2(waitSettled(client), qPrintable(describeEnd(client)));
+    const MessageWebSocketInformation info = client.socket.information();
+    if (password == u"open sesame"_s) {
+        QVERIFY2(!client.connected.isEmpty(), qPrintable(describeEnd(client)));
+        QCOMPARE(info.authentication.scheme, u"Basic"_s);
+        QCOMPARE(info.authentication.realm, settings.basicAuthRealm);
+        QVERIFY(!info.authentication.passwordInClear); // wss://
+        QCOMPARE(info.handshake.earlierAttempts.size(), 1);
+        QCOMPARE(info.handshake.earlierAttempts[0].httpStatus, 401);
+        QVERIFY(info.handshake.request.contains("Authorization: Basic \xe2\x80\xb9redacted\xe2\x80\xba"));
+        QVERIFY(client.socket.sendMessage(QByteArrayLiteral("behind auth_basic")));
+        QVERIFY2(waitForMessages(client, 1), qPrintable(describeEnd(client)));
+        QCOMPARE(client.message(0).data(), QByteArrayLiteral("behind auth_basic"));
+        QVERIFY(client.socket.close(1000, QString()));
+        QVERIFY2(QTest::qWaitFor([&] { return !client.closed.isEmpty(); }, CloseBoundMs),
+                 qPrintable(describeEnd(client)));
+        QVERIFY(client.closedArgs().wasClean());
+        return;
+    }
+    QCOMPARE(client.errors.size(), 1);
+    const WebSocketError failure = client.error();
+    QCOMPARE(failure.status(), WebErrorStatus::Unauthorized);
+    QCOMPARE(failure.httpStatus(), 401);
+    QVERIFY(!failure.message().contains(u"sesame"_s));
+    if (password.isNull()) {
+        QCOMPARE(failure.detail(), ErrorDetail::NotSwitchingProtocols);
+        QVERIFY2(failure.message().contains(u"Basic"_s), qPrintable(failure.message()));
+        QVERIFY(info.handshake.earlierAttempts.isEmpty());
+    } else {
+        QCOMPARE(failure.detail(), ErrorDetail::CredentialRejected);
+        QCOMPARE(info.handshake.earlierAttempts.size(), 1);
+    }
 }
 
 void tst_InteropTls::nginxGoesAwayUnderAnOpenConnection()

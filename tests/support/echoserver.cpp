@@ -198,6 +198,14 @@ void EchoServer::handleRequest(Peer *peer, const UpgradeRequest &request)
         peer->socket->disconnectFromHost();
         return;
     }
+    if (m_gate) {
+        const QByteArray refusal = m_gate(request);
+        if (!refusal.isEmpty()) {
+            peer->socket->write(refusal);
+            peer->socket->disconnectFromHost();
+            return;
+        }
+    }
     QByteArray protocol = m_forcedProtocol;
     if (protocol.isEmpty() && m_chooseFirst && !request.offeredProtocols().isEmpty())
         protocol = request.offeredProtocols().first();

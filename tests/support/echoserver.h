@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -61,6 +62,11 @@ public:
     void setForcedProtocol(const QByteArray &protocol) { m_forcedProtocol = protocol; }
     /** Extra header for every 101 answer. */
     void addResponseHeader(const QByteArray &name, const QByteArray &value);
+    /**
+     * Sees every valid upgrade request first: when it returns bytes, they are the answer (e.g. a
+     * 401) and TCP is closed after them; when it returns nothing, the upgrade goes on. Unset: off.
+     */
+    void setUpgradeGate(std::function<QByteArray(const UpgradeRequest &)> gate) { m_gate = std::move(gate); }
 
     // --- actions on every open connection ---
     /** Sends raw bytes (e.g. a FrameBuilder frame) to every upgraded client. */
@@ -126,6 +132,7 @@ private:
     bool m_frameByFrame = false;
     bool m_chooseFirst = false;
     QByteArray m_forcedProtocol;
+    std::function<QByteArray(const UpgradeRequest &)> m_gate;
     TestHeaderList m_responseHeaders;
     int m_connectionCount = 0;
     QList<UpgradeRequest> m_requests;
