@@ -244,6 +244,8 @@ void Session::onConnected()
     if (info.tls.encrypted)
         text += tr(", %1 %2").arg(info.tls.protocol, info.tls.cipher);
     logEvent(text);
+    if (!info.authentication.note.isEmpty())
+        logEvent(info.authentication.note); // e.g. that Basic over ws:// sent the password in clear
     if (info.compression.negotiated)
         logEvent(info.compression.note.isEmpty()
                          ? tr("compression: %1").arg(info.compression.extension)

@@ -254,6 +254,12 @@ void ConnectionOptions::addTo(QCommandLineParser &parser, MessageTypeOption mess
                               + u", which is read when the URL has a user and no password. Never printed. A failing "
                                 u"proxy is never bypassed."_s,
                       u"URL"_s, u"none"_s});
+    parser.addOption({u"user"_s,
+                      u"Answers the server's 401 once with this login (Digest SHA-256 or MD5, else Basic; Basic "
+                      u"over ws:// sends the password readable by anyone). Without :PASSWORD the password comes "
+                      u"from the environment variable "_s + QString::fromLatin1(UserPasswordVariable)
+                              + u", which other users cannot see as they can a command line."_s,
+                      u"NAME:PASSWORD"_s});
     parser.addOption({{u"v"_s, u"verbose"_s},
                       u"Prints each opening handshake (the request and the answer's headers) to stderr, the values "
                       u"of Authorization and Proxy-Authorization redacted."_s});
@@ -331,6 +337,8 @@ QString ConnectionOptions::readFrom(const QCommandLineParser &parser, const QStr
     verbose = parser.isSet(u"verbose"_s);
     if (const QString error = readProxyOption(parser); !error.isEmpty())
         return error;
+    if (const QString error = readUserOption(parser); !error.isEmpty())
+        return error;
     return readTlsOptions(parser);
 }
 
@@ -346,6 +354,34 @@ QString ConnectionOptions::readProxyOption(const QCommandLineParser &parser)
                                            &control.proxy, &control.proxyCredential);
     environmentPassword.fill('\0');
     return error;
+}
+
+QString ConnectionOptions::readUserOption(const QCommandLineParser &parser)
+{
+    const QStringList values = parser.values(u"user"_s);
+    if (values.isEmpty())
+        return {};
+    if (values.size() > 1)
+        return u"--user given more than once"_s;
+    const QString &value = values.first();
+    const qsizetype colon = value.indexOf(u':');
+    const QString name = colon < 0 ? value : value.first(colon);
+    if (name.isEmpty())
+        return u"--user needs a name: write --user NAME:PASSWORD, or --user NAME with the password in "_s
+                + QString::fromLatin1(UserPasswordVariable);
+    QString password;
+    if (colon >= 0) {
+        password = value.sliced(colon + 1);
+    } else if (qEnvironmentVariableIsSet(UserPasswordVariable)) {
+        QByteArray fromEnvironment = qgetenv(UserPasswordVariable);
+        password = QString::fromUtf8(fromEnvironment);
+        fromEnvironment.fill('\0');
+    } else {
+        return u"--user \""_s + name + u"\" has no password: write --user NAME:PASSWORD or set "_s
+                + QString::fromLatin1(UserPasswordVariable);
+    }
+    control.serverCredential = PasswordCredential{name, password};
+    return {};
 }
 
 QString ConnectionOptions::readTlsOptions(const QCommandLineParser &parser)

@@ -20,6 +20,8 @@ namespace Wsw::Cli {
 inline constexpr char CertPasswordVariable[] = "WSCLI_CERT_PASSWORD";
 /** The environment variable that may hold the password of --proxy (see --help). */
 inline constexpr char ProxyPasswordVariable[] = "WSCLI_PROXY_PASSWORD";
+/** The environment variable that may hold the password of --user (see --help). */
+inline constexpr char UserPasswordVariable[] = "WSCLI_USER_PASSWORD";
 
 /**
  * Reads the value of --proxy: none, system, http://[user[:password]@]host:port or
@@ -35,7 +37,7 @@ QString redactProxyOption(const QString &value);
 /**
  * The options every connecting command (connect, send, autobahn, bench) shares, added, read and
  * applied here only, so that a new one reaches all of them at once: -H, --protocol,
- * --max-message-size, --connect-timeout, --deflate/--no-deflate, --proxy, --verbose, and for wss://
+ * --max-message-size, --connect-timeout, --deflate/--no-deflate, --proxy, --user, --verbose, and for wss://
  * --ca, --pin, --cert, --key, --cert-password, --cert-password-file and --insecure-ignore. --binary only for
  * the commands that send what the user gives (connect, send).
  *
@@ -69,6 +71,7 @@ struct ConnectionOptions {
 
 private:
     QString readProxyOption(const QCommandLineParser &parser);
+    QString readUserOption(const QCommandLineParser &parser);
     QString readTlsOptions(const QCommandLineParser &parser);
     QString readClientCertificate(const QCommandLineParser &parser);
 

@@ -747,6 +747,27 @@ private Q_SLOTS:
         QCOMPARE(m_server->connectionCount(), 0);
     }
 
+    void badUserExits2_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no name") << QStringList{u"--user"_s, u":s3cret-pass"_s} << u"--user needs a name"_s;
+        QTest::newRow("no password anywhere") << QStringList{u"--user"_s, u"bob"_s} << u"has no password"_s;
+        QTest::newRow("given twice") << QStringList{u"--user"_s, u"a:b"_s, u"--user"_s, u"c:d"_s}
+                                     << u"--user given more than once"_s;
+    }
+    void badUserExits2()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const Run run = runWscli(QStringList{u"send"_s} + arguments + QStringList{m_server->url().toString(), u"x"_s});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+        QVERIFY(!run.err.contains(u"s3cret-pass"_s)); // a password is never printed
+        QTest::qWait(50);
+        QCOMPARE(m_server->connectionCount(), 0);
+    }
+
     void sendThroughTinyproxy_data()
     {
         QTest::addColumn<QString>("userInfo"); // before '@' in --proxy; empty: none

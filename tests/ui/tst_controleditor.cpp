@@ -172,11 +172,14 @@ private Q_SLOTS:
         MessageWebSocketControl control;
         control.proxy = {ProxyType::Socks5, u"127.0.0.1"_s, 1080};
         control.proxyCredential = PasswordCredential{u"alice"_s, u"s3cret"_s};
+        control.serverCredential = PasswordCredential{u"bob"_s, u"hunter2"_s};
         editor.setControl(control);
         const std::optional<MessageWebSocketControl> back = editor.control();
         QVERIFY(back);
         QCOMPARE(back->proxy, control.proxy);
         QCOMPARE(back->proxyCredential, control.proxyCredential);
+        QCOMPARE(back->serverCredential, control.serverCredential);
+        QCOMPARE(byName<QLineEdit>(&editor, u"Server password"_s)->echoMode(), QLineEdit::Password);
         QCOMPARE(byName<QLineEdit>(&editor, u"Proxy password"_s)->echoMode(), QLineEdit::Password);
 
         // an HTTP proxy without a host: an error naming the row, and never the password

@@ -49,24 +49,43 @@ QString HandshakeView::redacted(const QByteArray &headers)
     return lines.join(u'\n');
 }
 
+namespace {
+
+/** One request and its answer as text; which is the attempt's heading. */
+QString attemptText(const QString &which, const QByteArray &request, const QByteArray &responseHeaders,
+                    const QByteArray &responseBody, int httpStatus)
+{
+    QString text = HandshakeView::tr("── %1: request as sent ──").arg(which) + u'\n'
+            + HandshakeView::redacted(request).trimmed() + u"\n\n"_s;
+    if (responseHeaders.isEmpty())
+        return text + HandshakeView::tr("── No answer (yet) ──");
+    text += HandshakeView::tr("── Answer as received (HTTP %1) ──").arg(httpStatus) + u'\n'
+            + HandshakeView::redacted(responseHeaders).trimmed();
+    if (!responseBody.isEmpty()) {
+        text += u"\n\n"_s + HandshakeView::tr("── Body (%1) ──").arg(Format::byteSize(quint64(responseBody.size()))) + u'\n';
+        text += Format::utf8Problem(responseBody).isEmpty() ? QString::fromUtf8(responseBody) : Format::hexDump(responseBody);
+    }
+    return text;
+}
+
+} // namespace
+
 void HandshakeView::showTranscript(const HandshakeTranscript &t)
 {
-    if (t.request.isEmpty()) {
+    if (t.request.isEmpty() && t.earlierAttempts.isEmpty()) {
         m_text->clear();
         return;
     }
-    QString text = tr("── Request as sent ──") + u'\n' + redacted(t.request).trimmed() + u"\n\n"_s;
-    if (t.responseHeaders.isEmpty()) {
-        text += tr("── No answer (yet) ──");
-    } else {
-        text += tr("── Answer as received (HTTP %1) ──").arg(t.httpStatus) + u'\n' + redacted(t.responseHeaders).trimmed();
-        if (!t.responseBody.isEmpty()) {
-            text += u"\n\n"_s + tr("── Body (%1) ──").arg(Format::byteSize(quint64(t.responseBody.size()))) + u'\n';
-            const QString problem = Format::utf8Problem(t.responseBody);
-            text += problem.isEmpty() ? QString::fromUtf8(t.responseBody) : Format::hexDump(t.responseBody);
-        }
+    QStringList parts;
+    const qsizetype attempts = t.earlierAttempts.size() + 1;
+    for (qsizetype i = 0; i < t.earlierAttempts.size(); ++i) {
+        const HandshakeAttempt &a = t.earlierAttempts[i];
+        parts << attemptText(tr("Attempt %1 of %2").arg(i + 1).arg(attempts), a.request, a.responseHeaders, a.responseBody,
+                             a.httpStatus);
     }
-    m_text->setPlainText(text);
+    parts << attemptText(attempts > 1 ? tr("Attempt %1 of %1").arg(attempts) : tr("Handshake"), t.request,
+                         t.responseHeaders, t.responseBody, t.httpStatus);
+    m_text->setPlainText(parts.join(u"\n\n"_s));
 }
 
 QString HandshakeView::text() const

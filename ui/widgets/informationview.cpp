@@ -115,6 +115,10 @@ void InformationView::showInformation(const MessageWebSocketInformation &info, C
             proxy += tr(", authenticated");
     }
     setRow(connection, tr("Proxy"), proxy);
+    setRow(connection, tr("Server login"), info.authentication.scheme.isEmpty()
+                                                   ? tr("not asked")
+                                                   : info.authentication.note.isEmpty() ? info.authentication.scheme
+                                                                                         : info.authentication.note);
     setRow(connection, tr("Subprotocol"), info.protocol.isNull() ? tr("—") : info.protocol.isEmpty() ? tr("none") : info.protocol);
     setRow(connection, tr("Unsolicited pong interval"),
            info.actualUnsolicitedPongInterval.count() == 0 ? tr("off") : Format::duration(info.actualUnsolicitedPongInterval.count()));

@@ -8,12 +8,14 @@
 namespace Wsw::Ui {
 
 ProxySettingsEditor::ProxySettingsEditor(QWidget *parent)
-    : QGroupBox(tr("Proxy"), parent)
+    : QGroupBox(tr("Proxy and server login"), parent)
     , m_type(new QComboBox(this))
     , m_host(new QLineEdit(this))
     , m_port(new QSpinBox(this))
     , m_user(new QLineEdit(this))
     , m_password(new QLineEdit(this))
+    , m_serverUser(new QLineEdit(this))
+    , m_serverPassword(new QLineEdit(this))
 {
     QFormLayout *form = FormRows::newForm(this);
     m_type->addItem(tr("None (direct)"), int(ProxyType::None));
@@ -38,7 +40,16 @@ ProxySettingsEditor::ProxySettingsEditor(QWidget *parent)
     m_rows.addRow(form, tr("Proxy password"), m_password,
                   tr("The proxy credential's password: never shown, logged or saved. Default: none."));
 
-    for (QLineEdit *edit : {m_host, m_user, m_password})
+    m_serverUser->setPlaceholderText(tr("none"));
+    m_rows.addRow(form, tr("Server user"), m_serverUser,
+                  tr("ServerCredential: when the upgrade is answered 401, the workbench retries once on a fresh "
+                     "connection with Digest (SHA-256, MD5) or Basic; a second 401 fails with Unauthorized. Basic "
+                     "over ws:// sends the password readable by anyone, and the log says so. Default: none."));
+    m_serverPassword->setEchoMode(QLineEdit::Password);
+    m_rows.addRow(form, tr("Server password"), m_serverPassword,
+                  tr("The server credential's password: never shown, logged or saved. Default: none."));
+
+    for (QLineEdit *edit : {m_host, m_user, m_password, m_serverUser, m_serverPassword})
         connect(edit, &QLineEdit::textEdited, this, &ProxySettingsEditor::edited);
     connect(m_port, &QSpinBox::valueChanged, this, [this] {
         if (!m_settingValues)
@@ -61,6 +72,8 @@ void ProxySettingsEditor::setFromControl(const MessageWebSocketControl &control)
         m_port->setValue(control.proxy.port);
     m_user->setText(control.proxyCredential ? control.proxyCredential->userName : QString());
     m_password->setText(control.proxyCredential ? control.proxyCredential->password : QString());
+    m_serverUser->setText(control.serverCredential ? control.serverCredential->userName : QString());
+    m_serverPassword->setText(control.serverCredential ? control.serverCredential->password : QString());
     m_settingValues = false;
     updateEnabledState();
 }
@@ -87,6 +100,14 @@ bool ProxySettingsEditor::applyToControl(MessageWebSocketControl *control, QStri
             *error = tr("Proxy user: a proxy password needs a user name");
         return false;
     }
+    control->serverCredential.reset();
+    if (!m_serverUser->text().isEmpty()) {
+        control->serverCredential = PasswordCredential{m_serverUser->text(), m_serverPassword->text()};
+    } else if (!m_serverPassword->text().isEmpty()) {
+        if (error)
+            *error = tr("Server user: a server password needs a user name");
+        return false;
+    }
     return true;
 }
 
@@ -105,6 +126,8 @@ void ProxySettingsEditor::updateEnabledState()
     m_port->setEnabled(!m_locked && explicitProxy);
     m_user->setEnabled(!m_locked && type != ProxyType::None);
     m_password->setEnabled(!m_locked && type != ProxyType::None);
+    m_serverUser->setEnabled(!m_locked);
+    m_serverPassword->setEnabled(!m_locked);
 }
 
 } // namespace Wsw::Ui

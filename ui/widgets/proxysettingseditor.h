@@ -12,9 +12,10 @@ class QSpinBox;
 namespace Wsw::Ui {
 
 /**
- * The "Proxy" section of the Control editor: none, the system's, HTTP CONNECT or SOCKS5 with host
- * and port, and the proxy credential. The password stays in its password-echo line edit only: it
- * is read when applyToControl() builds the Control and is never logged, shown in an error or saved.
+ * The "Proxy and server login" section of the Control editor: none, the system's, HTTP CONNECT or
+ * SOCKS5 with host and port, the proxy credential, and the server credential for a 401. Passwords
+ * stay in their password-echo line edits only: they are read when applyToControl() builds the
+ * Control and are never logged, shown in an error or saved.
  */
 class ProxySettingsEditor final : public QGroupBox
 {
@@ -43,6 +44,8 @@ private:
     QSpinBox *m_port;
     QLineEdit *m_user;
     QLineEdit *m_password;
+    QLineEdit *m_serverUser;
+    QLineEdit *m_serverPassword;
     bool m_locked = false;
     bool m_settingValues = false;
 };
