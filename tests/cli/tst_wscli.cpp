@@ -768,6 +768,46 @@ private Q_SLOTS:
         QCOMPARE(m_server->connectionCount(), 0);
     }
 
+    void sendWithUserAnswersBasicOnce_data()
+    {
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QByteArray>("environmentPassword"); // WSCLI_USER_PASSWORD; null: not set
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("right, on the command line") << u"bob:s3cret-pass"_s << QByteArray() << true;
+        QTest::newRow("right, from the environment") << u"bob"_s << QByteArray("s3cret-pass") << true;
+        QTest::newRow("wrong password") << u"bob:not-it"_s << QByteArray() << false;
+    }
+    void sendWithUserAnswersBasicOnce()
+    {
+        QFETCH(QString, user);
+        QFETCH(QByteArray, environmentPassword);
+        QFETCH(bool, accepted);
+        // a server demanding Basic bob:s3cret-pass (the test computes the header itself)
+        const QByteArray expected = "Basic " + QByteArray("bob:s3cret-pass").toBase64();
+        int requests = 0;
+        m_server->setUpgradeGate([&](const UpgradeRequest &request) -> QByteArray {
+            ++requests;
+            if (request.header("Authorization") == expected)
+                return {};
+            return "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"wscli\"\r\n"
+                   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+        });
+        QProcessEnvironment environment = wscliEnvironment();
+        if (!environmentPassword.isNull())
+            environment.insert(u"WSCLI_USER_PASSWORD"_s, QString::fromLatin1(environmentPassword));
+        const Run run = runWscli({u"send"_s, u"-v"_s, u"--user"_s, user, m_server->url().toString(), u"hi"_s}, {},
+                                 20000, environment);
+        m_server->setUpgradeGate({});
+        QCOMPARE(run.exitCode, accepted ? 0 : 1);
+        QCOMPARE(requests, 2); // the 401 is answered once, never again
+        if (!accepted)
+            QVERIFY2(run.err.contains(u"CredentialRejected"_s), qPrintable(run.err));
+        const QString all = run.out + run.err;
+        QVERIFY2(!all.contains(u"s3cret-pass"_s) && !all.contains(u"not-it"_s)
+                         && !all.contains(QString::fromLatin1(QByteArray("bob:s3cret-pass").toBase64())),
+                 qPrintable(all)); // never printed, not even with --verbose
+    }
+
     void sendThroughTinyproxy_data()
     {
         QTest::addColumn<QString>("userInfo"); // before '@' in --proxy; empty: none
