@@ -46,7 +46,8 @@ struct ProxySettings {
      * System asks QNetworkProxyFactory::systemProxyForQuery() for the URL with ws mapped to http and
      * wss to https, and uses its first answer. On Debian 12 (Qt 6.4 with libproxy 0.4) that honours
      * http_proxy for ws://, https_proxy (else http_proxy) for wss://, upper-case spellings and
-     * no_proxy; all_proxy is not read.
+     * no_proxy; libproxy does not read all_proxy, so the engine does (curl's rules): http:// or
+     * socks5:// for a URL whose own variable is unset and that no_proxy does not exclude.
      */
     ProxyType type = ProxyType::None;
     /** Http and Socks5: the proxy's host name or address, and its port (1-65535). */

@@ -31,6 +31,60 @@ bool isConnecting(ConnectionState s)
             || s == ConnectionState::AwaitingServerValidation || s == ConnectionState::AwaitingUpgrade;
 }
 
+QByteArray environment(const char *lower, const char *upper)
+{
+    const QByteArray value = qgetenv(lower);
+    return value.isEmpty() ? qgetenv(upper) : value;
+}
+
+/** Whether no_proxy names host (curl's rules: "*", a name or a domain suffix, an optional :port). */
+bool excludedByNoProxy(const QString &host, int port)
+{
+    const QByteArray list = environment("no_proxy", "NO_PROXY");
+    for (QByteArray entry : list.split(',')) {
+        entry = entry.trimmed().toLower();
+        if (entry.isEmpty())
+            continue;
+        if (entry == "*")
+            return true;
+        if (const qsizetype colon = entry.lastIndexOf(':'); colon > 0 && !entry.contains(']') && entry.count(':') == 1) {
+            if (entry.sliced(colon + 1).toInt() != port)
+                continue;
+            entry.truncate(colon);
+        }
+        if (entry.startsWith('.'))
+            entry.remove(0, 1);
+        const QByteArray name = host.toLower().toUtf8();
+        if (name == entry || name.endsWith(QByteArray("." + entry)))
+            return true;
+    }
+    return false;
+}
+
+/**
+ * all_proxy, which libproxy 0.4 (Debian 12's) does not read: used for a URL whose own variable
+ * (http_proxy / https_proxy) is unset and that no_proxy does not exclude, as curl does.
+ */
+QNetworkProxy allProxyFor(const QUrl &url, bool secure)
+{
+    if (!(secure ? environment("https_proxy", "HTTPS_PROXY") : environment("http_proxy", "HTTP_PROXY")).isEmpty())
+        return QNetworkProxy(QNetworkProxy::NoProxy); // the scheme's own variable decided
+    const QUrl all = QUrl::fromEncoded(environment("all_proxy", "ALL_PROXY").trimmed());
+    if (!all.isValid() || all.host().isEmpty() || excludedByNoProxy(url.host(), url.port(secure ? 443 : 80)))
+        return QNetworkProxy(QNetworkProxy::NoProxy);
+    const QString scheme = all.scheme().toLower();
+    QNetworkProxy proxy;
+    if (scheme == u"http")
+        proxy = QNetworkProxy(QNetworkProxy::HttpProxy, all.host(), quint16(all.port(1080)));
+    else if (scheme == u"socks5" || scheme == u"socks5h" || scheme.isEmpty())
+        proxy = QNetworkProxy(QNetworkProxy::Socks5Proxy, all.host(), quint16(all.port(1080)));
+    else
+        return QNetworkProxy(QNetworkProxy::NoProxy);
+    proxy.setUser(all.userName());
+    proxy.setPassword(all.password());
+    return proxy;
+}
+
 /**
  * The proxy of a connection to url, and what Information says about it. System asks with ws
  * mapped to http and wss to https, so that https_proxy applies to wss:// (libproxy and Qt's own
@@ -63,6 +117,8 @@ QNetworkProxy proxyFor(const ProxySettings &settings, const QUrl &url, ProxyInfo
                 break;
             }
         }
+        if (proxy.type() == QNetworkProxy::NoProxy)
+            proxy = allProxyFor(url, query.scheme() == u"https");
         break;
     }
     }

@@ -465,7 +465,28 @@ void tst_Proxy::systemProxy()
         QVERIFY(info.fromSystem);
         QCOMPARE(info.type, ProxyType::None); // no_proxy: direct
     }
-    QCOMPARE(server.connectionCount(), 2);
+    // all_proxy (libproxy does not read it; the engine does, as curl): used when http_proxy is unset
+    qunsetenv("http_proxy");
+    qunsetenv("no_proxy");
+    qputenv("all_proxy", proxyUrl);
+    const auto restoreAll = qScopeGuard([] { qunsetenv("all_proxy"); qunsetenv("no_proxy"); });
+    {
+        Client client(proxyControl(ProxyType::System, 0));
+        QVERIFY(client.connectTo(server.url(u"/"_s, u"localhost"_s)));
+        QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+        const ProxyInformation info = client.ws.information().proxy;
+        QVERIFY(info.fromSystem);
+        QCOMPARE(info.type, ProxyType::Http);
+        QCOMPARE(info.port, tinyproxy.port());
+    }
+    qputenv("no_proxy", ".example.org, localhost:1, localhost");
+    {
+        Client client(proxyControl(ProxyType::System, 0));
+        QVERIFY(client.connectTo(server.url(u"/"_s, u"localhost"_s)));
+        QVERIFY2(waitConnected(client.spies), qPrintable(client.spies.errorText()));
+        QCOMPARE(client.ws.information().proxy.type, ProxyType::None); // no_proxy applies to all_proxy too
+    }
+    QCOMPARE(server.connectionCount(), 4);
 }
 
 void tst_Proxy::setControlValidatesTheProxy_data()
