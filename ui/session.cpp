@@ -197,13 +197,8 @@ void Session::onServerValidation(WebSocketServerCustomValidationRequestedEventAr
         return; // accepted unless rejected: nothing to ask
     m_validation = args;
     m_deferral = args->getDeferral();
-    MessageWebSocketInformation certificate = m_socket.information();
-    certificate.serverCertificate = args->serverCertificate();
-    certificate.serverIntermediateCertificates = args->serverIntermediateCertificates();
-    certificate.serverCertificateErrors = args->serverCertificateErrors();
-    certificate.serverCertificateErrorSeverity = args->serverCertificateErrorSeverity();
-    certificate.sslErrors = args->sslErrors();
-    certificate.tls = args->tls();
+    // Information already holds what the args carry (the chain, its errors, the TLS facts)
+    const MessageWebSocketInformation certificate = m_socket.information();
     QStringList names;
     for (ChainValidationResult r : certificate.serverCertificateErrors)
         names << ChainValidation::name(r);

@@ -119,6 +119,33 @@ private slots:
     void proxyIsFixedOnceConnecting();
 };
 
+namespace {
+
+/** The backend behind the proxies: ws, or wss with the test PKI's server certificate for localhost. */
+[[nodiscard]] bool listenEchoServer(EchoServer &server, bool tls)
+{
+    if (tls)
+        server.setTlsConfiguration(TestPki::serverConfiguration(u"server"_s));
+    return server.listen();
+}
+
+/** The credential rows both proxy types are tried with: right, wrong and none, over ws and wss. */
+void addCredentialRows()
+{
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<std::optional<PasswordCredential>>("credential");
+    QTest::addColumn<bool>("accepted");
+    for (bool tls : {false, true}) {
+        const QByteArray scheme = tls ? "wss, " : "ws, ";
+        QTest::newRow(QByteArray(scheme + "right credential").constData()) << tls << std::optional(goodCredential()) << true;
+        QTest::newRow(QByteArray(scheme + "wrong password").constData()) << tls << std::optional(PasswordCredential{ProxyUser, WrongPassword})
+                                                 << false;
+        QTest::newRow(QByteArray(scheme + "no credential").constData()) << tls << std::optional<PasswordCredential>() << false;
+    }
+}
+
+} // namespace
+
 void tst_Proxy::initTestCase()
 {
     qRegisterMetaType<WebSocketError>();
@@ -160,9 +187,7 @@ void tst_Proxy::httpProxy()
     const QString problem = startTinyproxy(tinyproxy, TinyproxyMode::Open);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     EchoServer server;
-    if (tls)
-        server.setTlsConfiguration(TestPki::serverConfiguration(u"server"_s));
-    QVERIFY(server.listen());
+    QVERIFY(listenEchoServer(server, tls));
 
     Client client(proxyControl(ProxyType::Http, tinyproxy.port()));
     QVERIFY(client.connectTo(server.url(u"/"_s, u"localhost"_s)));
@@ -188,16 +213,7 @@ void tst_Proxy::httpProxy()
 
 void tst_Proxy::httpProxyCredential_data()
 {
-    QTest::addColumn<bool>("tls");
-    QTest::addColumn<std::optional<PasswordCredential>>("credential");
-    QTest::addColumn<bool>("accepted");
-    for (bool tls : {false, true}) {
-        const QByteArray scheme = tls ? "wss, " : "ws, ";
-        QTest::newRow(QByteArray(scheme + "right credential").constData()) << tls << std::optional(goodCredential()) << true;
-        QTest::newRow(QByteArray(scheme + "wrong password").constData()) << tls << std::optional(PasswordCredential{ProxyUser, WrongPassword})
-                                                 << false;
-        QTest::newRow(QByteArray(scheme + "no credential").constData()) << tls << std::optional<PasswordCredential>() << false;
-    }
+    addCredentialRows();
 }
 
 void tst_Proxy::httpProxyCredential()
@@ -209,9 +225,7 @@ void tst_Proxy::httpProxyCredential()
     const QString problem = startTinyproxy(tinyproxy, TinyproxyMode::BasicAuth, ProxyUser, ProxyPassword);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     EchoServer server;
-    if (tls)
-        server.setTlsConfiguration(TestPki::serverConfiguration(u"server"_s));
-    QVERIFY(server.listen());
+    QVERIFY(listenEchoServer(server, tls));
 
     Client client(proxyControl(ProxyType::Http, tinyproxy.port(), credential));
     QVERIFY(client.connectTo(server.url(u"/"_s, u"localhost"_s)));
@@ -268,9 +282,7 @@ void tst_Proxy::socks5Proxy()
     const QString problem = startDanted(danted);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     EchoServer server;
-    if (tls)
-        server.setTlsConfiguration(TestPki::serverConfiguration(u"server"_s));
-    QVERIFY(server.listen());
+    QVERIFY(listenEchoServer(server, tls));
 
     Client client(proxyControl(ProxyType::Socks5, danted.port()));
     QVERIFY(client.connectTo(server.url(u"/"_s, tls ? u"localhost"_s : u"127.0.0.1"_s)));
@@ -288,16 +300,7 @@ void tst_Proxy::socks5Proxy()
 
 void tst_Proxy::socks5Credential_data()
 {
-    QTest::addColumn<bool>("tls");
-    QTest::addColumn<std::optional<PasswordCredential>>("credential");
-    QTest::addColumn<bool>("accepted");
-    for (bool tls : {false, true}) {
-        const QByteArray scheme = tls ? "wss, " : "ws, ";
-        QTest::newRow(QByteArray(scheme + "right credential").constData()) << tls << std::optional(goodCredential()) << true;
-        QTest::newRow(QByteArray(scheme + "wrong password").constData()) << tls << std::optional(PasswordCredential{ProxyUser, WrongPassword})
-                                                 << false;
-        QTest::newRow(QByteArray(scheme + "no credential").constData()) << tls << std::optional<PasswordCredential>() << false;
-    }
+    addCredentialRows();
 }
 
 void tst_Proxy::socks5Credential()
@@ -309,9 +312,7 @@ void tst_Proxy::socks5Credential()
     socks.setCredential(ProxyUser.toUtf8(), ProxyPassword.toUtf8());
     QVERIFY(socks.listen());
     EchoServer server;
-    if (tls)
-        server.setTlsConfiguration(TestPki::serverConfiguration(u"server"_s));
-    QVERIFY(server.listen());
+    QVERIFY(listenEchoServer(server, tls));
 
     Client client(proxyControl(ProxyType::Socks5, socks.port(), credential));
     QVERIFY(client.connectTo(server.url(u"/"_s, u"localhost"_s)));

@@ -302,10 +302,12 @@ void Composer::onSendClicked()
         Q_EMIT problem(error); // the text stays in the editor to be corrected
         return;
     }
-    if (messageType() == SocketMessageType::Utf8 && !Format::utf8Problem(*bytes).isEmpty()) {
-        Q_EMIT problem(tr("A text message must be valid UTF-8, and these bytes are not: %1. Switch the message "
-                          "type to Binary to send them.").arg(Format::utf8Problem(*bytes)));
-        return;
+    if (messageType() == SocketMessageType::Utf8) {
+        if (const QString why = Format::utf8Problem(*bytes); !why.isEmpty()) {
+            Q_EMIT problem(tr("A text message must be valid UTF-8, and these bytes are not: %1. Switch the message "
+                              "type to Binary to send them.").arg(why));
+            return;
+        }
     }
     Q_EMIT sendRequested(*bytes);
 }
@@ -347,10 +349,12 @@ void Composer::sendFile(const QString &path)
         return;
     }
     const QByteArray bytes = file.readAll();
-    if (messageType() == SocketMessageType::Utf8 && !Format::utf8Problem(bytes).isEmpty()) {
-        Q_EMIT problem(tr("%1 is not valid UTF-8 (%2), so it cannot go out as a text message. Switch the message "
-                          "type to Binary to send it.").arg(QFileInfo(path).fileName(), Format::utf8Problem(bytes)));
-        return;
+    if (messageType() == SocketMessageType::Utf8) {
+        if (const QString why = Format::utf8Problem(bytes); !why.isEmpty()) {
+            Q_EMIT problem(tr("%1 is not valid UTF-8 (%2), so it cannot go out as a text message. Switch the "
+                              "message type to Binary to send it.").arg(QFileInfo(path).fileName(), why));
+            return;
+        }
     }
     Q_EMIT sendRequested(bytes);
 }
