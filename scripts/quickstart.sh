@@ -21,9 +21,9 @@ say() { printf 'quickstart: %s\n' "$*" >&2; }
 
 # --- packages -------------------------------------------------------------------------------
 packages=(
-    # build
+    # build (Qt Charts needs the OpenGL module's CMake files, which qt6-charts-dev does not pull in)
     build-essential cmake ninja-build ccache pkg-config
-    qt6-base-dev qt6-base-dev-tools libgl-dev libssl-dev zlib1g-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev libssl-dev zlib1g-dev
     # run the workbench (platform plugins, the SVG plugin for its icon, a font, the system CAs)
     qt6-qpa-plugins libqt6svg6 fonts-dejavu-core ca-certificates
 )
