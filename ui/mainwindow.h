@@ -4,33 +4,22 @@
 
 #include "api/messagewebsocket.h"
 
-class QComboBox;
-class QFrame;
-class QLabel;
-class QLineEdit;
-class QPushButton;
+class QStringListModel;
 class QTabWidget;
 
 namespace Wsw::Ui {
 
 class BuiltInEchoServer;
-class Composer;
 class ControlEditor;
-class HandshakeView;
-class InformationView;
-class MessageDetailView;
-class FrameInspector;
-class MessageLogPanel;
 class PinStore;
-class RequestHeadersEditor;
 class Session;
+class SessionView;
 
 /**
- * The workbench window for one Session: the URL bar with history, Connect/Disconnect and the
- * state; the Control editor and request headers; the message log with filters; the composer;
- * and the inspectors (message detail, frames, handshake, information). Every panel is made by
- * its own build function; what is enabled follows from the session's state in one place,
- * updateEnabledState(). Errors show inline, never in a modal box.
+ * The workbench window: one tab per connection (a SessionView with its own Session, Control,
+ * log, inspectors and statistics), the menus that act on the current tab, and what all tabs
+ * share: the URL history, the trusted pins and the built-in echo server. Tabs are created,
+ * duplicated, renamed and closed here; each tab's icon shows its connection state.
  */
 class MainWindow final : public QMainWindow
 {
@@ -45,61 +34,39 @@ public:
     explicit MainWindow(BuiltInEchoServer *echoServer = nullptr, PinStore *pins = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    /** Fills the URL field and connects. */
+    /** Fills the current tab's URL field and connects. */
     void connectTo(const QUrl &url);
-    Session &session() { return *m_session; }
-    ControlEditor &controlEditor() { return *m_controlEditor; }
-    /** The inline error panel's text; empty when it is hidden. */
+    /** The current tab's session, Control editor and inline error (empty when hidden). */
+    Session &session();
+    ControlEditor &controlEditor();
     QString errorText() const;
 
-private:
-    QWidget *buildConnectionBar();
-    QWidget *buildErrorPanel();
-    QWidget *buildSettingsPanel();
-    QWidget *buildInspectors();
-    void buildMenus();
-    void connectSession();
+    SessionView *currentView() const;
+    int viewCount() const;
+    SessionView *view(int index) const;
+    /** Opens a new tab (on the built-in server's URL when there is one) and makes it current. */
+    SessionView *newConnection();
+    /** A new tab with the current tab's URL, Control, headers and name. */
+    SessionView *duplicateConnection();
+    /** Closes a tab, dropping its connection; the window always keeps one tab. */
+    void closeConnection(int index);
+    /** Asks for a new name for a tab (empty: named after its URL again). */
+    void renameConnection(int index);
+    /** The URLs connected to, most recent first (shared by every tab). */
+    QStringList urlHistory() const;
 
-    void onConnectClicked();
-    void useBuiltInServer(bool tls);
-    void onSendRequested(const QByteArray &payload);
-    void onErrorChanged(const WebSocketError &error);
-    void onValidationRequested(const MessageWebSocketInformation &certificate, std::chrono::milliseconds timeLeft);
-    void showCertificate(const MessageWebSocketInformation &info);
-    void showPinsManager();
-    /** A line that says plainly when trust comes from a pin, an ignored error or a manual acceptance. */
-    void updateTrustNote();
+private:
+    void buildMenus();
+    SessionView *addView(SessionView *view);
     void rememberUrl(const QString &url);
-    void refreshInformation();
-    /** The one place that decides what is enabled and what the state indicator says. */
-    void updateEnabledState();
-    void showProblem(const QString &text);
-    void clearProblem();
+    void updateTab(SessionView *view);
+    void updateWindowTitle();
+    void showPinsManager();
 
     BuiltInEchoServer *m_echoServer;
     PinStore *m_pins;
-    Session *m_session;
-    // connection bar
-    QComboBox *m_url = nullptr;
-    QPushButton *m_connectButton = nullptr;
-    QLabel *m_stateLabel = nullptr;
-    QLabel *m_serverNote = nullptr;
-    QLabel *m_trustNote = nullptr;
-    QPushButton *m_errorCertificateButton = nullptr;
-    // inline error
-    QFrame *m_errorPanel = nullptr;
-    QLabel *m_errorText = nullptr;
-    // settings
-    ControlEditor *m_controlEditor = nullptr;
-    RequestHeadersEditor *m_headersEditor = nullptr;
-    MessageLogPanel *m_logPanel = nullptr;
-    // inspectors
-    QTabWidget *m_inspectors = nullptr;
-    MessageDetailView *m_detail = nullptr;
-    FrameInspector *m_frameInspector = nullptr;
-    HandshakeView *m_handshakeView = nullptr;
-    InformationView *m_informationView = nullptr;
-    Composer *m_composer = nullptr;
+    QStringListModel *m_urlHistory;
+    QTabWidget *m_tabs;
 };
 
 } // namespace Wsw::Ui

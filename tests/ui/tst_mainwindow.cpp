@@ -31,6 +31,7 @@
 #include "models/messagelogmodel.h"
 #include "scriptedserver.h"
 #include "session.h"
+#include "sessionview.h"
 #include "widgetlookup.h"
 #include "widgets/controleditor.h"
 #include "widgets/handshakeview.h"
@@ -191,6 +192,49 @@ private Q_SLOTS:
         QTRY_COMPARE(named<QLabel>(&window, u"Connection state"_s)->text(), u"Closed · 1001"_s); // the peer's code
         QVERIFY(!named<QPushButton>(&window, u"Send"_s)->isEnabled());
         QCOMPARE(url->itemText(0), m_echo.url().toString()); // remembered in the history
+    }
+
+    void twoConnectionsInTabsKeepTheirOwnTraffic()
+    {
+        Ui::MainWindow window(&m_echo, m_pins.get());
+        window.show();
+        QCOMPARE(window.viewCount(), 1);
+        Ui::SessionView *first = window.currentView();
+        first->setCustomName(u"first"_s);
+        Ui::SessionView *second = window.duplicateConnection(); // same URL and Control, its own session
+        QCOMPARE(window.viewCount(), 2);
+        QCOMPARE(window.currentView(), second);
+        QCOMPARE(second->urlText(), first->urlText());
+        QCOMPARE(second->title(), u"first (copy)"_s);
+        QVERIFY(&second->session() != &first->session());
+
+        first->toggleConnection();
+        second->toggleConnection();
+        QTRY_COMPARE_WITH_TIMEOUT(first->session().state(), ConnectionState::Open, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(second->session().state(), ConnectionState::Open, 10000);
+        // each tab's icon follows its own state; the other tab's Disconnect leaves this one open
+        typeAndSend(first, u"only in the first tab"_s);
+        typeAndSend(second, u"only in the second tab"_s);
+        QTRY_COMPARE(logRows(first).filter(u"only in the first tab"_s).size(), 2);
+        QTRY_COMPARE(logRows(second).filter(u"only in the second tab"_s).size(), 2);
+        QVERIFY(logRows(first).filter(u"second tab"_s).isEmpty());
+        QVERIFY(logRows(second).filter(u"first tab"_s).isEmpty());
+        QCOMPARE(first->session().socket().information().counters.messagesSent, 1u);
+        QCOMPARE(second->session().socket().information().counters.messagesSent, 1u);
+
+        named<QPushButton>(second, u"Disconnect"_s)->click();
+        QTRY_VERIFY(!second->session().isActive());
+        QCOMPARE(first->session().state(), ConnectionState::Open);
+        QCOMPARE(window.urlHistory().value(0), m_echo.url().toString());
+
+        // closing a tab drops its connection; the window always keeps one tab
+        window.closeConnection(0);
+        QCOMPARE(window.viewCount(), 1);
+        QCOMPARE(window.currentView(), second);
+        window.closeConnection(0);
+        QCOMPARE(window.viewCount(), 1);
+        QVERIFY(window.currentView() != second);
+        QCOMPARE(window.currentView()->title(), u"127.0.0.1:%1"_s.arg(m_echo.url().port()));
     }
 
     void controlLocksWhileConnectedExceptMessageType()
