@@ -8,6 +8,7 @@
 #include <QStringListModel>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QToolButton>
 
 #include "builtinechoserver.h"
 #include "dialogs/pinsmanagerdialog.h"
@@ -100,6 +101,13 @@ MainWindow::MainWindow(BuiltInEchoServer *echoServer, PinStore *pins, QWidget *p
             newConnection();
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateWindowTitle);
+    auto *add = new QToolButton;
+    add->setText(tr("+"));
+    add->setAccessibleName(tr("New connection"));
+    add->setToolTip(tr("New connection (Ctrl+T); double-click a tab to rename it"));
+    add->setAutoRaise(true);
+    connect(add, &QToolButton::clicked, this, &MainWindow::newConnection);
+    m_tabs->setCornerWidget(add, Qt::TopRightCorner);
     setCentralWidget(m_tabs);
     newConnection();
     buildMenus();
