@@ -20,7 +20,7 @@ OpenOutcome openProfileFile(QWidget *parent, const QString &path)
         ProfilePassphraseDialog prompt(path, parent);
         if (prompt.exec() != QDialog::Accepted)
             return outcome;
-        result = prompt.result();
+        result = prompt.loadResult();
     }
     outcome.profile = result.profile;
     outcome.error = result.error;

@@ -1,5 +1,7 @@
 #include "dialogs/profilepassphrasedialog.h"
 
+#include <algorithm>
+
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileInfo>
@@ -66,6 +68,7 @@ void ProfilePassphraseDialog::openWithPassphrase()
     if (m_passphrase->text().isEmpty()) {
         m_error->setText(tr("Passphrase: empty. Type it, or open the profile without passwords."));
         m_error->setVisible(true);
+        fitHeight();
         return;
     }
     ProfileFile::LoadResult result = ProfileFile::load(m_path, m_passphrase->text());
@@ -73,6 +76,7 @@ void ProfilePassphraseDialog::openWithPassphrase()
         // stay open with what was typed, selected, so a typo is one keystroke away from a retry
         m_error->setText(result.error);
         m_error->setVisible(true);
+        fitHeight();
         m_passphrase->selectAll();
         m_passphrase->setFocus();
         return;
@@ -85,6 +89,20 @@ void ProfilePassphraseDialog::openWithoutPasswords()
 {
     m_result = ProfileFile::load(m_path, std::nullopt);
     accept();
+}
+
+void ProfilePassphraseDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    fitHeight();
+}
+
+void ProfilePassphraseDialog::fitHeight()
+{
+    const int needed = layout()->totalHeightForWidth(width());
+    setMinimumHeight(needed);
+    if (height() < needed)
+        resize(width(), needed);
 }
 
 } // namespace Wsw::Ui

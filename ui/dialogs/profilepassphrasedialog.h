@@ -13,7 +13,7 @@ namespace Wsw::Ui {
 /**
  * Asked when a profile file holds encrypted passwords: Open tries the passphrase (a wrong one is
  * said in the dialog, which stays open with the text selected), "Open without passwords" loads the
- * rest, Cancel loads nothing. result() is the load's outcome once the dialog is accepted.
+ * rest, Cancel loads nothing. loadResult() is the load's outcome once the dialog is accepted.
  */
 class ProfilePassphraseDialog final : public QDialog
 {
@@ -24,9 +24,14 @@ public:
     explicit ProfilePassphraseDialog(const QString &path, QWidget *parent = nullptr);
     ~ProfilePassphraseDialog() override;
 
-    const ProfileFile::LoadResult &result() const { return m_result; }
+    const ProfileFile::LoadResult &loadResult() const { return m_result; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
+    /** Grows the dialog to what its wrapped texts need at its width (QLabel word wrap is height-for-width). */
+    void fitHeight();
     void openWithPassphrase();
     void openWithoutPasswords();
 

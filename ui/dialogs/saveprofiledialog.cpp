@@ -1,5 +1,7 @@
 #include "dialogs/saveprofiledialog.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -10,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpacerItem>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -34,7 +37,9 @@ QString secretsList(const MessageWebSocketControl &control)
         parts.append(QObject::tr("the proxy password"));
     if (control.clientCertificate && !control.clientCertificate->privateKey.isNull())
         parts.append(QObject::tr("the client certificate's private key"));
-    return parts.join(u", "_s);
+    if (parts.size() > 1)
+        return QObject::tr("%1 and %2").arg(parts.mid(0, parts.size() - 1).join(u", "_s), parts.last());
+    return parts.join(QString());
 }
 
 /** A file name from the profile name: letters, digits, '-', '_' and '.' kept, the rest '-'. */
@@ -106,6 +111,7 @@ SaveProfileDialog::SaveProfileDialog(const ConnectionProfile &profile, const QSt
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     form->addRow(buddyLabel(tr("Profile &name:"), m_name), m_name);
     form->addRow(buddyLabel(tr("&File:"), m_file), fileRow);
+    form->addItem(new QSpacerItem(0, 6));
     form->addRow(m_secretsNote);
     form->addRow(m_includeSecrets);
     form->addRow(buddyLabel(tr("&Passphrase:"), m_passphrase), m_passphrase);
@@ -132,8 +138,8 @@ SaveProfileDialog::SaveProfileDialog(const ConnectionProfile &profile, const QSt
     setTabOrder(m_browse, m_includeSecrets);
     setTabOrder(m_includeSecrets, m_passphrase);
     setTabOrder(m_passphrase, m_confirm);
-    resize(620, sizeHint().height());
     updateEnabledState();
+    resize(640, sizeHint().height());
 }
 
 SaveProfileDialog::~SaveProfileDialog() = default;
@@ -180,6 +186,7 @@ void SaveProfileDialog::showError(const QString &text)
 {
     m_error->setText(text);
     m_error->setVisible(true);
+    fitHeight();
 }
 
 bool SaveProfileDialog::save(QString *error)
@@ -208,6 +215,20 @@ void SaveProfileDialog::accept()
 {
     if (save())
         QDialog::accept();
+}
+
+void SaveProfileDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    fitHeight();
+}
+
+void SaveProfileDialog::fitHeight()
+{
+    const int needed = layout()->totalHeightForWidth(width());
+    setMinimumHeight(needed);
+    if (height() < needed)
+        resize(width(), needed);
 }
 
 } // namespace Wsw::Ui

@@ -40,7 +40,12 @@ public:
 
     void accept() override;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    /** Grows the dialog to what its wrapped texts need at its width (QLabel word wrap is height-for-width). */
+    void fitHeight();
     void browse();
     void updateEnabledState();
     void showError(const QString &text);

@@ -217,7 +217,9 @@ bool Reader::readCompression(JsonFields &parent, DeflateOptions *options)
         return false;
     QString problem;
     if (Codec::validateDeflateOptions(*options, &problem) != ErrorDetail::None)
-        return parent.fail(u"compression"_s, problem); // 1-7 window bits, in the codec's words
+        // the codec's words, which already name the field ("compression.clientMaxWindowBits …")
+        return parent.failAt(parent.pathOf(u"compression"_s).chopped(u"compression"_s.size()) + problem.section(u' ', 0, 0),
+                             problem.section(u' ', 1));
     return true;
 }
 
