@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QInputDialog>
 #include <QMenu>
 #include <QMenuBar>
@@ -12,6 +13,8 @@
 
 #include "builtinechoserver.h"
 #include "dialogs/pinsmanagerdialog.h"
+#include "models/messagelogmodel.h"
+#include "persistence/workbenchsettings.h"
 #include "pinstore.h"
 #include "session.h"
 #include "sessionview.h"
@@ -78,10 +81,11 @@ QString stateWord(ConnectionState state)
 
 } // namespace
 
-MainWindow::MainWindow(BuiltInEchoServer *echoServer, PinStore *pins, QWidget *parent)
+MainWindow::MainWindow(BuiltInEchoServer *echoServer, PinStore *pins, WorkbenchSettings *settings, QWidget *parent)
     : QMainWindow(parent)
     , m_echoServer(echoServer)
     , m_pins(pins ? pins : new PinStore({}, this))
+    , m_settings(settings)
     , m_urlHistory(new QStringListModel(this))
     , m_tabs(new QTabWidget)
 {
@@ -109,9 +113,12 @@ MainWindow::MainWindow(BuiltInEchoServer *echoServer, PinStore *pins, QWidget *p
     connect(add, &QToolButton::clicked, this, &MainWindow::newConnection);
     m_tabs->setCornerWidget(add, Qt::TopRightCorner);
     setCentralWidget(m_tabs);
-    newConnection();
-    buildMenus();
     resize(1400, 900);
+    if (m_settings)
+        restoreSettings();
+    if (m_tabs->count() == 0)
+        newConnection();
+    buildMenus();
 }
 
 MainWindow::~MainWindow() = default;
@@ -238,6 +245,8 @@ void MainWindow::updateWindowTitle()
 
 void MainWindow::rememberUrl(const QString &url)
 {
+    if (m_settings)
+        m_settings->addUrlToHistory(url);
     QStringList urls = m_urlHistory->stringList();
     urls.removeAll(url);
     urls.prepend(url);
@@ -257,6 +266,78 @@ QStringList MainWindow::urlHistory() const
     return m_urlHistory->stringList();
 }
 
+// --- settings and profiles -------------------------------------------------------------------
+
+void MainWindow::restoreSettings()
+{
+    restoreGeometry(m_settings->windowGeometry());
+    restoreState(m_settings->windowState());
+    m_urlHistory->setStringList(m_settings->urlHistory());
+    const WorkbenchSettings::OpenTabs open = m_settings->openTabs();
+    const QByteArray layout = m_settings->viewState(u"connection"_s);
+    for (const ConnectionProfile &profile : open.tabs) {
+        auto *restored = new SessionView(m_echoServer, m_pins, m_urlHistory);
+        restored->applyProfile(profile);
+        restored->restoreLayout(layout);
+        addView(restored);
+    }
+    if (open.current >= 0 && open.current < m_tabs->count())
+        m_tabs->setCurrentIndex(open.current);
+    if (m_tabs->count() == 0) {
+        newConnection()->restoreLayout(layout);
+    }
+    for (const QString &note : m_settings->takeNotes())
+        currentView()->session().note(note);
+}
+
+void MainWindow::saveSettings()
+{
+    if (!m_settings)
+        return;
+    QList<ConnectionProfile> tabs;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (SessionView *tab = view(i))
+            tabs << tab->profile();
+    m_settings->setOpenTabs(tabs, m_tabs->currentIndex());
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    if (SessionView *current = currentView())
+        m_settings->setViewState(u"connection"_s, current->saveLayout());
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::openProfile(const QString &path)
+{
+    return showOpenedProfile(ProfileFileDialogs::openProfileFile(this, path));
+}
+
+bool MainWindow::showOpenedProfile(const ProfileFileDialogs::OpenOutcome &outcome)
+{
+    if (!outcome.profile) {
+        if (!outcome.error.isEmpty())
+            currentView()->showProblem(tr("The profile %1 was not opened: %2").arg(outcome.path, outcome.error));
+        return false;
+    }
+    // a fresh tab, unless the current one is untouched (not connected, nothing logged, no name)
+    SessionView *target = currentView();
+    if (!target || target->session().isActive() || target->session().messageLog()->rowCount() > 0
+        || !target->customName().isEmpty())
+        target = newConnection();
+    target->applyProfile(*outcome.profile);
+    if (target->customName().isEmpty() && !outcome.profile->name.isEmpty())
+        target->setCustomName(outcome.profile->name);
+    target->session().note(tr("opened the profile %1").arg(outcome.path));
+    for (const QString &warning : outcome.warnings)
+        target->session().note(tr("profile: %1").arg(warning));
+    return true;
+}
+
 // --- menus -----------------------------------------------------------------------------------
 
 void MainWindow::buildMenus()
@@ -268,6 +349,12 @@ void MainWindow::buildMenus()
     file->addAction(tr("Rename connection…"), QKeySequence(Qt::Key_F2), this,
                     [this] { renameConnection(m_tabs->currentIndex()); });
     file->addAction(tr("Close connection"), QKeySequence::Close, this, [this] { closeConnection(m_tabs->currentIndex()); });
+    file->addSeparator();
+    file->addAction(tr("Open connection profile…"), QKeySequence::Open, this,
+                    [this] { showOpenedProfile(ProfileFileDialogs::openProfile(this, m_settings)); });
+    file->addAction(tr("Save connection profile…"), QKeySequence::Save, this, [this] {
+        ProfileFileDialogs::saveProfile(this, currentView()->profile(), m_settings);
+    });
     file->addSeparator();
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
 

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 #include "api/messagewebsocket.h"
+#include "dialogs/profilefiledialogs.h"
 
 class QStringListModel;
 class QTabWidget;
@@ -14,6 +15,7 @@ class ControlEditor;
 class PinStore;
 class Session;
 class SessionView;
+class WorkbenchSettings;
 
 /**
  * The workbench window: one tab per connection (a SessionView with its own Session, Control,
@@ -29,9 +31,11 @@ class MainWindow final : public QMainWindow
 public:
     /**
      * echoServer may be null (no built-in server, e.g. in tests that bring their own); pins null
-     * means the trusted pins in the app's config folder.
+     * means the trusted pins in the app's config folder. settings, when given, restores the tabs,
+     * the URL history and the layout now and keeps them when the window closes (saveSettings()).
      */
-    explicit MainWindow(BuiltInEchoServer *echoServer = nullptr, PinStore *pins = nullptr, QWidget *parent = nullptr);
+    explicit MainWindow(BuiltInEchoServer *echoServer = nullptr, PinStore *pins = nullptr,
+                        WorkbenchSettings *settings = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     /** Fills the current tab's URL field and connects. */
@@ -54,6 +58,13 @@ public:
     void renameConnection(int index);
     /** The URLs connected to, most recent first (shared by every tab). */
     QStringList urlHistory() const;
+    /** Keeps the tabs (never their passwords), the URL history and the layout in the settings. */
+    void saveSettings();
+    /** Opens a connection profile file in a new tab; false with the reason shown in the tab. */
+    bool openProfile(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildMenus();
@@ -62,9 +73,12 @@ private:
     void updateTab(SessionView *view);
     void updateWindowTitle();
     void showPinsManager();
+    void restoreSettings();
+    bool showOpenedProfile(const ProfileFileDialogs::OpenOutcome &outcome);
 
     BuiltInEchoServer *m_echoServer;
     PinStore *m_pins;
+    WorkbenchSettings *m_settings;
     QStringListModel *m_urlHistory;
     QTabWidget *m_tabs;
 };

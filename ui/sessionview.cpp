@@ -549,6 +549,31 @@ void SessionView::focusUrl()
     m_url->lineEdit()->selectAll();
 }
 
+ConnectionProfile SessionView::profile() const
+{
+    ConnectionProfile profile;
+    profile.name = m_customName;
+    profile.url = m_url->currentText().trimmed();
+    profile.control = m_controlEditor->control().value_or(m_session->socket().control());
+    profile.headers = m_headersEditor->headers().value_or(Codec::HeaderList{});
+    profile.savedMessages = m_savedMessages;
+    return profile;
+}
+
+void SessionView::applyProfile(const ConnectionProfile &profile)
+{
+    if (m_session->isActive())
+        return;
+    setCustomName(profile.name);
+    if (!profile.url.isEmpty())
+        m_url->setEditText(profile.url);
+    m_controlEditor->setControl(profile.control);
+    m_session->setMessageType(profile.control.messageType);
+    m_headersEditor->setHeaders(profile.headers);
+    m_savedMessages = profile.savedMessages;
+    Q_EMIT titleChanged();
+}
+
 QByteArray SessionView::saveLayout() const
 {
     QByteArray state;

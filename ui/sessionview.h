@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include "api/messagewebsocket.h"
+#include "persistence/connectionprofile.h"
 
 class QAbstractItemModel;
 class QComboBox;
@@ -75,6 +76,14 @@ public:
     void showServerCertificate();
     void focusUrl();
 
+    /**
+     * The tab as a profile: its name, URL as typed, Control (the last one applied when the editor's
+     * rows are not valid now), request headers and saved messages.
+     */
+    ConnectionProfile profile() const;
+    /** Fills the tab from a profile (only while not connected). */
+    void applyProfile(const ConnectionProfile &profile);
+
     /** Layout of the splitters, for the window's settings. */
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray &state);
@@ -110,6 +119,7 @@ private:
     PinStore *m_pins;
     Session *m_session;
     QString m_customName;
+    QList<SavedMessage> m_savedMessages;
     // connection bar
     QComboBox *m_url = nullptr;
     QPushButton *m_connectButton = nullptr;

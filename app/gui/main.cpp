@@ -3,6 +3,7 @@
 
 #include "builtinechoserver.h"
 #include "mainwindow.h"
+#include "persistence/workbenchsettings.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -26,7 +27,8 @@ int main(int argc, char *argv[])
     Wsw::Ui::BuiltInEchoServer echoServer;
     if (!parser.isSet(noServerOption))
         echoServer.start();
-    Wsw::Ui::MainWindow window(parser.isSet(noServerOption) ? nullptr : &echoServer);
+    Wsw::Ui::WorkbenchSettings settings; // tabs, URL history and layout from the last run
+    Wsw::Ui::MainWindow window(parser.isSet(noServerOption) ? nullptr : &echoServer, nullptr, &settings);
     window.show();
     if (parser.isSet(urlOption))
         window.connectTo(QUrl(parser.value(urlOption)));

@@ -31,6 +31,7 @@
 #include "models/messagelogmodel.h"
 #include "scriptedserver.h"
 #include "session.h"
+#include "persistence/workbenchsettings.h"
 #include "sessionview.h"
 #include "widgetlookup.h"
 #include "widgets/controleditor.h"
@@ -235,6 +236,51 @@ private Q_SLOTS:
         QCOMPARE(window.viewCount(), 1);
         QVERIFY(window.currentView() != second);
         QCOMPARE(window.currentView()->title(), u"127.0.0.1:%1"_s.arg(m_echo.url().port()));
+    }
+
+    void tabsControlHeadersAndHistorySurviveARestart()
+    {
+        const QString ini = m_dataDir.filePath(u"restart-settings.ini"_s);
+        {
+            Ui::WorkbenchSettings settings(ini);
+            Ui::MainWindow window(&m_echo, m_pins.get(), &settings);
+            window.show();
+            window.currentView()->setCustomName(u"echo"_s);
+            named<QPushButton>(&window, u"Connect"_s)->click();
+            QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+            window.currentView()->toggleConnection();
+            QTRY_VERIFY(!window.session().isActive());
+
+            Ui::SessionView *second = window.newConnection();
+            second->setUrlText(u"ws://127.0.0.1:9/feed"_s);
+            MessageWebSocketControl control = *second->controlEditor().control();
+            control.maxMessageSize = 4096;
+            control.supportedProtocols = {u"chat.v2"_s};
+            control.messageType = SocketMessageType::Binary;
+            second->controlEditor().setControl(control);
+            second->headersEditor().setHeaders({{"X-Team", "blue"}});
+            QVERIFY(window.close()); // closeEvent keeps everything
+        }
+        Ui::WorkbenchSettings settings(ini);
+        Ui::MainWindow window(&m_echo, m_pins.get(), &settings);
+        window.show();
+        QCOMPARE(window.viewCount(), 2);
+        QCOMPARE(window.currentView(), window.view(1)); // the tab that was current
+        QCOMPARE(window.view(0)->title(), u"echo"_s);
+        QCOMPARE(window.view(0)->urlText(), m_echo.url().toString());
+        Ui::SessionView *second = window.view(1);
+        QCOMPARE(second->urlText(), u"ws://127.0.0.1:9/feed"_s);
+        QCOMPARE(second->title(), u"127.0.0.1:9/feed"_s);
+        const MessageWebSocketControl control = *second->controlEditor().control();
+        QCOMPARE(control.maxMessageSize, 4096u);
+        QCOMPARE(control.supportedProtocols, QStringList{u"chat.v2"_s});
+        QCOMPARE(control.messageType, SocketMessageType::Binary);
+        QCOMPARE(second->session().messageType(), SocketMessageType::Binary);
+        const Codec::HeaderList headers = *second->headersEditor().headers();
+        QCOMPARE(headers.size(), 1);
+        QCOMPARE(headers.first().first, QByteArray("X-Team"));
+        QCOMPARE(window.urlHistory().value(0), m_echo.url().toString());
+        QCOMPARE(named<QComboBox>(second, u"URL"_s)->findText(m_echo.url().toString()), 0); // the shared history
     }
 
     void controlLocksWhileConnectedExceptMessageType()
