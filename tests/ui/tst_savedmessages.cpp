@@ -456,7 +456,7 @@ private Q_SLOTS:
         panel.setCurrentRow(3);
         frameSize->setValue(16384);
         inFrames->click();
-        QCOMPARE(panel.statusText(), u"Sent “big blob” in 7 frame(s) of at most 16.0 KiB"_s);
+        QCOMPARE(panel.statusText(), u"Sent “big blob” in 7 frames of at most 16.0 KiB"_s);
         QTRY_COMPARE_WITH_TIMEOUT(receivedCount(c.session), 5, WaitMs);
 
         // move up keeps the message selected

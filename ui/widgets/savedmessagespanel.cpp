@@ -56,7 +56,10 @@ SavedMessagesPanel::SavedMessagesPanel(SavedMessagesModel *model, Session *sessi
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::EditKeyPressed); // double-click sends
     m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false); // a long preview is elided on its one line
+    m_view->setTextElideMode(Qt::ElideRight);
     m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6); // as the logs' rows
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(SavedMessagesModel::Type, QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(SavedMessagesModel::Size, QHeaderView::ResizeToContents);
@@ -71,8 +74,7 @@ SavedMessagesPanel::SavedMessagesPanel(SavedMessagesModel *model, Session *sessi
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view, 1);
     layout->addWidget(buildButtonRow());
-    layout->addWidget(buildRepeatRow());
-    layout->addWidget(buildFragmentRow());
+    layout->addWidget(buildRepeatAndFragmentRows());
     layout->addWidget(m_status);
 
     connect(m_view, &QAbstractItemView::doubleClicked, this, [this] { sendSelected(); });
@@ -97,6 +99,8 @@ SavedMessagesPanel::SavedMessagesPanel(SavedMessagesModel *model, Session *sessi
         m_repeatStatus->setText(reason);
         updateEnabledState();
     });
+    if (m_model->rowCount() == 0)
+        showStatus(tr("No saved messages yet: Add… one, or save what the composer holds"), false);
     updateEnabledState();
 }
 
@@ -132,10 +136,10 @@ QWidget *SavedMessagesPanel::buildButtonRow()
     return row;
 }
 
-QWidget *SavedMessagesPanel::buildRepeatRow()
+QWidget *SavedMessagesPanel::buildRepeatAndFragmentRows()
 {
-    auto *row = new QWidget(this);
-    m_interval = new QSpinBox(row);
+    auto *rows = new QWidget(this);
+    m_interval = new QSpinBox(rows);
     m_interval->setRange(int(RepeatSender::MinInterval.count()), int(RepeatSender::MaxInterval.count()));
     m_interval->setValue(1000);
     m_interval->setSuffix(tr(" ms"));
@@ -144,7 +148,7 @@ QWidget *SavedMessagesPanel::buildRepeatRow()
     m_interval->setAccessibleName(tr("Repeat every"));
     m_interval->setToolTip(tr("Milliseconds between two sends (at least %1 ms). When the server reads slower, "
                               "sends wait for the send queue to drain.").arg(RepeatSender::MinInterval.count()));
-    m_count = new QSpinBox(row);
+    m_count = new QSpinBox(rows);
     m_count->setRange(0, 1'000'000'000);
     m_count->setValue(10);
     m_count->setSpecialValueText(tr("until stopped"));
@@ -152,53 +156,45 @@ QWidget *SavedMessagesPanel::buildRepeatRow()
     m_count->setAccessibleName(tr("Repeat times"));
     m_count->setToolTip(tr("How many times to send it; 0 = until stopped (or until the connection ends)"));
     m_startButton = newButton(tr("Start re&peat"), tr("Start repeating"),
-                              tr("Send the selected message again and again as set here"), row);
-    m_stopButton = newButton(tr("S&top"), tr("Stop repeating"), tr("Stop repeating now"), row);
-    m_repeatStatus = new QLabel(row);
+                              tr("Send the selected message again and again as set here"), rows);
+    m_stopButton = newButton(tr("S&top"), tr("Stop repeating"), tr("Stop repeating now"), rows);
+    m_repeatStatus = new QLabel(rows);
     m_repeatStatus->setAccessibleName(tr("Repeat status"));
-    m_repeatStatus->setMinimumWidth(m_repeatStatus->fontMetrics().horizontalAdvance(u"Stopped: the connection closed"_s));
+    m_repeatStatus->setWordWrap(true); // a narrow panel wraps the reason instead of cutting it
 
-    auto *layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(buddyLabel(tr("Repeat e&very"), m_interval));
-    layout->addWidget(m_interval);
-    layout->addWidget(buddyLabel(tr("ti&mes"), m_count));
-    layout->addWidget(m_count);
-    layout->addWidget(m_startButton);
-    layout->addWidget(m_stopButton);
-    layout->addWidget(m_repeatStatus, 1);
-
-    connect(m_startButton, &QPushButton::clicked, this, &SavedMessagesPanel::startRepeat);
-    connect(m_stopButton, &QPushButton::clicked, this, &SavedMessagesPanel::stopRepeat);
-    return row;
-}
-
-QWidget *SavedMessagesPanel::buildFragmentRow()
-{
-    auto *row = new QWidget(this);
-    m_frameSize = new ByteSpinBox(MaxFrameSizeBytes, row);
+    m_frameSize = new ByteSpinBox(MaxFrameSizeBytes, rows);
     m_frameSize->setMinimum(1);
     m_frameSize->setValue(double(DefaultFrameSizeBytes));
     m_frameSize->setAccessibleName(tr("Frame size"));
     m_frameSize->setToolTip(tr("Payload bytes per frame: the message goes out as a first frame, continuation frames "
                                "and a last one with FIN set"));
-    m_frameSizeReadable = new QLabel(m_frameSize->readableSize(), row);
+    m_frameSizeReadable = new QLabel(m_frameSize->readableSize(), rows);
     m_fragmentButton = newButton(tr("Send in &frames"), tr("Send the saved message in frames"),
                                  tr("Send the selected message with its own type, split into frames of the size set here"),
-                                 row);
+                                 rows);
 
-    auto *layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(buddyLabel(tr("&Frame size"), m_frameSize));
-    layout->addWidget(m_frameSize);
-    layout->addWidget(m_frameSizeReadable);
-    layout->addWidget(m_fragmentButton);
-    layout->addStretch(1);
+    // one grid, so the two rows' editors line up
+    auto *grid = new QGridLayout(rows);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(buddyLabel(tr("Repeat e&very:"), m_interval), 0, 0);
+    grid->addWidget(m_interval, 0, 1);
+    grid->addWidget(buddyLabel(tr("ti&mes:"), m_count), 0, 2);
+    grid->addWidget(m_count, 0, 3);
+    grid->addWidget(m_startButton, 0, 4);
+    grid->addWidget(m_stopButton, 0, 5);
+    grid->addWidget(m_repeatStatus, 0, 6);
+    grid->addWidget(buddyLabel(tr("&Frame size:"), m_frameSize), 1, 0);
+    grid->addWidget(m_frameSize, 1, 1);
+    grid->addWidget(m_frameSizeReadable, 1, 2, 1, 2);
+    grid->addWidget(m_fragmentButton, 1, 4);
+    grid->setColumnStretch(6, 1);
 
+    connect(m_startButton, &QPushButton::clicked, this, &SavedMessagesPanel::startRepeat);
+    connect(m_stopButton, &QPushButton::clicked, this, &SavedMessagesPanel::stopRepeat);
     connect(m_frameSize, &QDoubleSpinBox::valueChanged, this,
             [this] { m_frameSizeReadable->setText(m_frameSize->readableSize()); });
     connect(m_fragmentButton, &QPushButton::clicked, this, &SavedMessagesPanel::sendSelectedInFrames);
-    return row;
+    return rows;
 }
 
 int SavedMessagesPanel::currentRow() const
@@ -265,7 +261,11 @@ bool SavedMessagesPanel::sendSelectedInFrames()
     }
     const quint64 size = quint64(message.payload.size());
     const quint64 frames = size == 0 ? 1 : (size + frameSize - 1) / frameSize;
-    showStatus(tr("Sent “%1” in %2 frame(s) of at most %3").arg(message.name).arg(frames).arg(Format::byteSize(frameSize)),
+    showStatus(frames == 1 ? tr("Sent “%1” in one frame (frame size %2)").arg(message.name, Format::byteSize(frameSize))
+                           : tr("Sent “%1” in %2 frames of at most %3")
+                                     .arg(message.name)
+                                     .arg(frames)
+                                     .arg(Format::byteSize(frameSize)),
                false);
     return true;
 }

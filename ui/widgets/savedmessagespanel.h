@@ -59,8 +59,7 @@ protected:
 
 private:
     QWidget *buildButtonRow();
-    QWidget *buildRepeatRow();
-    QWidget *buildFragmentRow();
+    QWidget *buildRepeatAndFragmentRows();
     void openAddDialog();
     void openEditDialog();
     void renameSelected();
