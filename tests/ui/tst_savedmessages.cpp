@@ -501,10 +501,50 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.message(0), saved(u"from the dialog"_s, SocketMessageType::Utf8, "hi there"));
         QCOMPARE(panel.currentRow(), 0);
+
+        // Edit… replaces the message in place
+        QTRY_COMPARE(panel.findChildren<SavedMessageDialog *>().size(), 0); // the Add dialog is gone
+        named<QPushButton>(&panel, u"Edit the saved message"_s)->click();
+        auto *edit = panel.findChild<SavedMessageDialog *>();
+        QVERIFY(edit);
+        QCOMPARE(named<QLineEdit>(edit, u"Message name"_s)->text(), u"from the dialog"_s);
+        QCOMPARE(named<QPlainTextEdit>(edit, u"Message content"_s)->toPlainText(), u"hi there"_s);
+        named<QComboBox>(edit, u"Message type"_s)->setCurrentIndex(1); // Binary
+        named<QComboBox>(edit, u"Written as"_s)->setCurrentIndex(1);   // Hex
+        named<QPlainTextEdit>(edit, u"Message content"_s)->setPlainText(u"00 ff"_s);
+        named<QPushButton>(edit, u"Save"_s)->click();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.message(0), saved(u"from the dialog"_s, SocketMessageType::Binary, QByteArray("\x00\xff", 2)));
+
+        // Rename edits the name in place; an empty name is refused and said so; Enter in the
+        // editor commits the name and sends nothing (a send attempt would set the session's error)
+        QSignalSpy sendAttempts(&session, &Session::errorChanged);
+        named<QPushButton>(&panel, u"Rename the saved message"_s)->click();
+        QTableView *view = named<QTableView>(&panel, u"Saved messages list"_s);
+        auto *editor = view->viewport()->findChild<QLineEdit *>(); // the delegate's editor
+        QVERIFY(editor);
+        editor->selectAll();
+        QTest::keyClick(editor, Qt::Key_Delete);
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE(panel.statusText(), u"A saved message needs a name"_s); // the editor commits from the event loop
+        QCOMPARE(model.message(0).name, u"from the dialog"_s);
+        QTRY_VERIFY(!view->viewport()->findChild<QLineEdit *>()); // the last editor is gone
+        named<QPushButton>(&panel, u"Rename the saved message"_s)->click();
+        editor = view->viewport()->findChild<QLineEdit *>();
+        QVERIFY(editor);
+        editor->setText(u"renamed"_s);
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE(model.message(0).name, u"renamed"_s);
+        QCOMPARE(sendAttempts.size(), 0);
+
         // not connected: nothing can be sent, and saying so
         QVERIFY(!named<QPushButton>(&panel, u"Send the saved message"_s)->isEnabled());
         QVERIFY(!panel.sendSelected());
-        QVERIFY2(panel.statusText().startsWith(u"“from the dialog” was not sent: "_s), qPrintable(panel.statusText()));
+        QVERIFY2(panel.statusText().startsWith(u"“renamed” was not sent: "_s), qPrintable(panel.statusText()));
+
+        named<QPushButton>(&panel, u"Delete the saved message"_s)->click();
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(panel.statusText(), u"Deleted “renamed”"_s);
     }
 };
 

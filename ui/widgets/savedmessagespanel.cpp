@@ -1,6 +1,7 @@
 #include "widgets/savedmessagespanel.h"
 
-#include <QEvent>
+#include <functional>
+
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -35,6 +36,36 @@ QPushButton *newButton(const QString &text, const QString &accessibleName, const
     return button;
 }
 
+/**
+ * The list: Enter sends the current message. Not through activated(), which a single click
+ * emits under styles that activate on one click; and not while a name is edited (the editor
+ * passes Enter on to the view after taking it).
+ */
+class SavedMessagesView final : public QTableView
+{
+public:
+    SavedMessagesView(std::function<void()> onEnter, QWidget *parent)
+        : QTableView(parent)
+        , m_onEnter(std::move(onEnter))
+    {
+    }
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+        if (enter && state() != EditingState && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier) {
+            m_onEnter();
+            event->accept();
+            return;
+        }
+        QTableView::keyPressEvent(event);
+    }
+
+private:
+    std::function<void()> m_onEnter;
+};
+
 /** Largest frame size offered: a frame larger than any message is one frame anyway. */
 constexpr double MaxFrameSizeBytes = 1024.0 * 1024 * 1024;
 
@@ -45,7 +76,7 @@ SavedMessagesPanel::SavedMessagesPanel(SavedMessagesModel *model, Session *sessi
     , m_model(model)
     , m_session(session)
     , m_repeat(new RepeatSender(session, this))
-    , m_view(new QTableView(this))
+    , m_view(new SavedMessagesView([this] { sendSelected(); }, this))
     , m_status(new QLabel(this))
 {
     setAccessibleName(tr("Saved messages"));
@@ -64,7 +95,6 @@ SavedMessagesPanel::SavedMessagesPanel(SavedMessagesModel *model, Session *sessi
     m_view->horizontalHeader()->setSectionResizeMode(SavedMessagesModel::Type, QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(SavedMessagesModel::Size, QHeaderView::ResizeToContents);
     m_view->setColumnWidth(SavedMessagesModel::Name, 180);
-    m_view->installEventFilter(this);
 
     m_status->setAccessibleName(tr("Saved messages status"));
     m_status->setWordWrap(true);
@@ -287,20 +317,6 @@ bool SavedMessagesPanel::startRepeat()
 void SavedMessagesPanel::stopRepeat()
 {
     m_repeat->stop();
-}
-
-bool SavedMessagesPanel::eventFilter(QObject *watched, QEvent *event)
-{
-    // Enter sends (the view would otherwise only emit activated(), which double-click also does);
-    // while a name is edited the keys go to the editor, which takes Enter to commit
-    if (watched == m_view && event->type() == QEvent::KeyPress) {
-        const int key = static_cast<QKeyEvent *>(event)->key();
-        if (key == Qt::Key_Return || key == Qt::Key_Enter) {
-            sendSelected();
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 void SavedMessagesPanel::openAddDialog()

@@ -54,9 +54,6 @@ public Q_SLOTS:
     bool startRepeat();
     void stopRepeat();
 
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
 private:
     QWidget *buildButtonRow();
     QWidget *buildRepeatAndFragmentRows();
