@@ -35,6 +35,7 @@ bool RepeatSender::start(const SavedMessage &message, std::chrono::milliseconds 
     m_count = count;
     m_sent = 0;
     m_running = true;
+    m_waiting = false;
     m_outcome = Outcome::None;
     // precise: a coarse timer may be 5 % late, which at 1 s is a visible drift
     m_timer.setTimerType(interval < std::chrono::milliseconds(20) ? Qt::PreciseTimer : Qt::CoarseTimer);
@@ -65,8 +66,14 @@ void RepeatSender::tick()
         return;
     }
     // let the queue drain first: a tick that cannot go out now is skipped, not queued
-    if (m_session->socket().bufferedAmount() >= DrainBytes)
+    if (const qint64 buffered = m_session->socket().bufferedAmount(); buffered >= DrainBytes) {
+        if (!m_waiting) {
+            m_waiting = true;
+            Q_EMIT waitingToDrain(buffered);
+        }
         return;
+    }
+    m_waiting = false;
     if (!m_session->sendAs(m_message.type, m_message.payload)) {
         finish(Outcome::SendRefused, tr("Stopped: the send was refused (%1)").arg(m_session->lastError().message()));
         return;
@@ -101,6 +108,7 @@ void RepeatSender::finish(Outcome outcome, const QString &reason)
 {
     m_timer.stop();
     m_running = false;
+    m_waiting = false;
     m_outcome = outcome;
     Q_EMIT finished(reason);
 }

@@ -52,6 +52,8 @@ public:
     /** The count asked for; 0 = until stopped. */
     int totalCount() const { return m_count; }
     SavedMessage message() const { return m_message; }
+    /** Whether ticks are passing without a send until the queue drains. */
+    bool isWaitingToDrain() const { return m_waiting; }
     /** How the last run ended (None while running and before the first). */
     Outcome outcome() const { return m_outcome; }
     /** Why start() refused. */
@@ -64,6 +66,11 @@ Q_SIGNALS:
     void started();
     /** After each send: sent so far, and the count asked for (0 = until stopped). */
     void progress(int sent, int total);
+    /**
+     * A tick found DrainBytes or more in the send queue and waits for it to drain (once per
+     * stall; the next progress() ends it): the server, or the network, is slower than the interval.
+     */
+    void waitingToDrain(qint64 bufferedBytes);
     /** The run ended; reason is a sentence for the status line ("Stopped: the connection closed"). */
     void finished(const QString &reason);
 
@@ -79,6 +86,7 @@ private:
     int m_count = 0;
     int m_sent = 0;
     bool m_running = false;
+    bool m_waiting = false;
     Outcome m_outcome = Outcome::None;
     QString m_error;
 };

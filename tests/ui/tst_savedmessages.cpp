@@ -13,9 +13,12 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include "dialogs/savedmessagedialog.h"
+#include "httpupgrade.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
 #include "models/savedmessagesmodel.h"
@@ -89,6 +92,35 @@ struct Connected {
 
     std::unique_ptr<LocalEchoServer> server;
     Session session;
+};
+
+/**
+ * Answers the upgrade, then reads nothing more: the client's frames pile up in the kernel's
+ * buffers and then in the client's send queue (a server slower than the repeat interval).
+ */
+struct StallingServer {
+    StallingServer()
+    {
+        QObject::connect(&server, &QTcpServer::newConnection, &server, [this] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            socket->setReadBufferSize(MaxTestRequestBytes); // once full, Qt stops reading
+            QObject::connect(socket, &QIODevice::readyRead, socket, [this, socket] {
+                if (upgraded)
+                    return; // from now on nothing is read
+                buffer += socket->readAll();
+                if (const std::optional<UpgradeRequest> request = takeUpgradeRequest(buffer)) {
+                    socket->write(switchingProtocolsResponse(request->key()));
+                    upgraded = true;
+                }
+            });
+        });
+    }
+    bool listen() { return server.listen(QHostAddress::LocalHost, 0); }
+    QString url() const { return loopbackWebSocketUrl(server.serverPort(), u"/"_s).toString(); }
+
+    QTcpServer server;
+    QByteArray buffer;
+    bool upgraded = false;
 };
 
 } // namespace
@@ -280,6 +312,38 @@ private Q_SLOTS:
         QCOMPARE(repeat.errorString(), u"The interval must be between 1 ms and 86400000 ms"_s);
         QVERIFY(!repeat.start(saved(u"x"_s, SocketMessageType::Utf8, "x"), std::chrono::milliseconds(10), -1));
         QCOMPARE(repeat.errorString(), u"The count must be 0 (until stopped) or more"_s);
+    }
+
+    void repeatWaitsForTheSendQueueToDrain()
+    {
+        StallingServer server;
+        QVERIFY(server.listen());
+        Session session;
+        MessageWebSocketControl control;
+        control.compression.enabled = false;
+        QVERIFY(session.connectTo(server.url(), control, {}));
+        QTRY_COMPARE_WITH_TIMEOUT(session.state(), ConnectionState::Open, WaitMs);
+
+        // 64 KiB every millisecond, until stopped: far more than a server that reads nothing takes
+        constexpr qsizetype MessageBytes = 64 * 1024;
+        RepeatSender repeat(&session);
+        QSignalSpy waiting(&repeat, &RepeatSender::waitingToDrain);
+        QSignalSpy finished(&repeat, &RepeatSender::finished);
+        qint64 mostQueued = 0;
+        QObject::connect(&repeat, &RepeatSender::progress, &repeat,
+                         [&] { mostQueued = std::max(mostQueued, session.socket().bufferedAmount()); });
+        QVERIFY(repeat.start(saved(u"blob"_s, SocketMessageType::Binary, QByteArray(MessageBytes, 'x')),
+                             RepeatSender::MinInterval, 0));
+        QVERIFY(waiting.wait(WaitMs));
+        QVERIFY(waiting.first().first().toLongLong() >= RepeatSender::DrainBytes);
+        QVERIFY(repeat.isRunning());
+        QVERIFY(repeat.isWaitingToDrain());
+        // a send goes only while less than DrainBytes waits: the queue never holds much more
+        QVERIFY2(mostQueued < RepeatSender::DrainBytes + MessageBytes + 16, qPrintable(QString::number(mostQueued)));
+        QCOMPARE(finished.size(), 0); // never refused (SendBufferFull would stop it)
+        repeat.stop();
+        QCOMPARE(repeat.outcome(), RepeatSender::Outcome::Stopped);
+        session.disconnectNow();
     }
 
     void repeatRefusedWhenNotOpen()

@@ -125,6 +125,11 @@ SavedMessagesPanel::SavedMessagesPanel(SavedMessagesModel *model, Session *sessi
     });
     connect(m_repeat, &RepeatSender::progress, this,
             [this](int sent, int total) { m_repeatStatus->setText(RepeatSender::progressText(sent, total)); });
+    connect(m_repeat, &RepeatSender::waitingToDrain, this, [this](qint64 buffered) {
+        m_repeatStatus->setText(tr("%1: waiting for the server to read (%2 queued)")
+                                        .arg(RepeatSender::progressText(m_repeat->sentCount(), m_repeat->totalCount()),
+                                             Format::byteSize(quint64(buffered))));
+    });
     connect(m_repeat, &RepeatSender::finished, this, [this](const QString &reason) {
         m_repeatStatus->setText(reason);
         updateEnabledState();
