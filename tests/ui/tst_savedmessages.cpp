@@ -451,6 +451,8 @@ private Q_SLOTS:
         content->setPlainText(u"01 zz"_s);
         QVERIFY2(problem->text().startsWith(u"Not hex: "_s), qPrintable(problem->text()));
         QVERIFY(!save->isEnabled());
+        QDir().mkpath(QDir::tempPath() + u"/saved-shots"_s);
+        QVERIFY(dialog.grab().save(QDir::tempPath() + u"/saved-shots/savedmessagedialog-error.png"_s));
         content->setPlainText(u"c3 28"_s);
         QVERIFY2(problem->text().startsWith(u"A text message must be valid UTF-8"_s), qPrintable(problem->text()));
         type->setCurrentIndex(1); // Binary
@@ -462,6 +464,16 @@ private Q_SLOTS:
         format->setCurrentIndex(2); // Base64
         content->setPlainText(u"@@"_s);
         QVERIFY2(problem->text().startsWith(u"Not base64: "_s), qPrintable(problem->text()));
+
+        // editing keeps every byte: text the editor would alter (CR LF, NUL) is shown as hex
+        for (const QByteArray &bytes : {QByteArray("line 1\r\nline 2"), QByteArray("a\0b", 3), QByteArray("plain")}) {
+            const SavedMessage original = saved(u"exact"_s, SocketMessageType::Utf8, bytes);
+            dialog.setMessage(original);
+            const std::optional<SavedMessage> back = dialog.message();
+            QVERIFY(back);
+            QCOMPARE(*back, original);
+        }
+        QCOMPARE(format->currentIndex(), 0); // "plain" stays text
     }
 
     void panelSendsRepeatsAndSendsInFrames()

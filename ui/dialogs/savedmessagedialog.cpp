@@ -92,10 +92,12 @@ void SavedMessageDialog::setMessage(const SavedMessage &message)
     if (Format::utf8Problem(message.payload).isEmpty()) {
         m_format->setCurrentIndex(int(InputFormat::Text));
         m_payload->setPlainText(QString::fromUtf8(message.payload));
-    } else {
-        m_format->setCurrentIndex(int(InputFormat::Hex));
-        m_payload->setPlainText(Format::hexPreview(message.payload, message.payload.size()));
+        if (m_payload->toPlainText().toUtf8() == message.payload)
+            return;
+        // the editor would change it (a CR, a NUL, a paragraph separator): bytes stay exact in hex
     }
+    m_format->setCurrentIndex(int(InputFormat::Hex));
+    m_payload->setPlainText(Format::hexPreview(message.payload, message.payload.size()));
 }
 
 std::optional<SavedMessage> SavedMessageDialog::message(QString *problem) const
