@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 
 #include "api/chainvalidation.h"
@@ -303,6 +305,115 @@ void Session::logEvent(const QString &text)
 void Session::logError(const QString &text)
 {
     m_messageLog->append(eventEntry(LogEntry::Kind::Error, text));
+}
+
+} // namespace Wsw::Ui
+
+namespace Wsw::Ui {
+
+namespace {
+
+/** Switches the engine's message type for one call and back, so the user's switch is untouched. */
+class MessageTypeOverride
+{
+    Q_DISABLE_COPY_MOVE(MessageTypeOverride)
+
+public:
+    MessageTypeOverride(MessageWebSocket &socket, SocketMessageType type)
+        : m_socket(socket)
+        , m_previous(socket.control().messageType)
+    {
+        m_socket.setMessageType(type);
+    }
+    ~MessageTypeOverride() { m_socket.setMessageType(m_previous); }
+
+private:
+    MessageWebSocket &m_socket;
+    SocketMessageType m_previous;
+};
+
+/** Most bytes of frame header per frame a client writes (2 + 8 length + 4 mask). */
+constexpr quint64 MaxFrameHeaderBytes = 14;
+
+} // namespace
+
+bool Session::sendAs(SocketMessageType type, const QByteArray &payload)
+{
+    bool sent = false;
+    {
+        // sendMessage() in the chosen type: it checks text as UTF-8 byte for byte, where
+        // sendTextMessage() would need a QString (and a lossy round trip for bad bytes)
+        const MessageTypeOverride override(m_socket, type);
+        sent = m_socket.sendMessage(payload);
+    }
+    if (!sent) {
+        setError(m_socket.lastError());
+        return false;
+    }
+    logSent(type, payload);
+    return true;
+}
+
+bool Session::sendFragmented(SocketMessageType type, const QByteArray &payload, quint64 frameSize)
+{
+    if (frameSize == 0) {
+        setError(WebSocketError(ErrorDetail::InvalidArgument, tr("the frame size must be at least 1 byte")));
+        return false;
+    }
+    if (m_socket.state() != ConnectionState::Open) {
+        setError(WebSocketError(ErrorDetail::InvalidState, tr("connect first: frames can be sent only while open")));
+        return false;
+    }
+    // checked before the first frame: a refusal half-way would leave the message open
+    if (type == SocketMessageType::Utf8) {
+        if (const QString problem = Format::utf8Problem(payload); !problem.isEmpty()) {
+            setError(WebSocketError(ErrorDetail::InvalidUtf8InOutgoingText, problem));
+            return false;
+        }
+    }
+    const quint64 size = quint64(payload.size());
+    const quint64 frames = size == 0 ? 1 : (size + frameSize - 1) / frameSize;
+    const quint64 limit = m_socket.control().maxBufferedAmountBytes;
+    const quint64 needed = quint64(m_socket.bufferedAmount()) + size + frames * MaxFrameHeaderBytes;
+    if (limit > 0 && needed >= limit) {
+        setError(WebSocketError(ErrorDetail::SendBufferFull,
+                                tr("%1 in frames needs room for all of it at once; the limit is %2 and %3 wait to be written")
+                                        .arg(Format::byteSize(size), Format::byteSize(limit),
+                                             Format::byteSize(quint64(m_socket.bufferedAmount())))));
+        return false;
+    }
+    const MessageTypeOverride override(m_socket, type);
+    qsizetype offset = 0;
+    quint64 sentFrames = 0;
+    do {
+        const qsizetype n = qsizetype(std::min<quint64>(frameSize, size - quint64(offset)));
+        const bool last = quint64(offset + n) == size;
+        const QByteArrayView part = QByteArrayView(payload).sliced(offset, n);
+        if (!(last ? m_socket.sendFinalFrame(part) : m_socket.sendNonfinalFrame(part))) {
+            // not expected after the checks above; end the message so the connection stays usable
+            const WebSocketError error = m_socket.lastError();
+            if (sentFrames > 0 && m_socket.sendFinalFrame({}))
+                logError(tr("a message sent in frames was cut short after %1 of %2 frames (%3)")
+                                 .arg(sentFrames).arg(frames).arg(error.message()));
+            setError(error);
+            return false;
+        }
+        offset += n;
+        ++sentFrames;
+    } while (quint64(offset) < size);
+    logSent(type, payload,
+            frames == 1 ? tr("sent as one frame (frame size %1)").arg(Format::byteSize(frameSize))
+                        : tr("sent in %1 frames of at most %2").arg(frames).arg(Format::byteSize(frameSize)));
+    return true;
+}
+
+void Session::logSent(SocketMessageType type, const QByteArray &payload, const QString &note)
+{
+    LogEntry entry = LogEntry::message(LogEntry::Direction::Sent, type, payload);
+    entry.text = note;
+    m_messageLog->append(std::move(entry));
+    if (m_lastError.isError())
+        setError({});
 }
 
 } // namespace Wsw::Ui

@@ -66,6 +66,18 @@ public:
     bool isValidationPending() const { return !m_deferral.isNull(); }
     /** Accepts the certificate despite its errors, or rejects it (the connection then fails). */
     void answerValidation(bool accept);
+    /**
+     * Sends one message as type (a saved message's own type) and logs it with that type; the
+     * Text/Binary switch (messageType()) stays as it is. False + lastError() when refused.
+     */
+    bool sendAs(SocketMessageType type, const QByteArray &payload);
+    /**
+     * Sends one message as type in frames of at most frameSize payload bytes (FIN on the last
+     * one only) and logs it as one message. Refused (false + lastError()) for frameSize 0, when
+     * not open, for text that is not UTF-8, and when the send queue has no room for the whole
+     * message (Control.maxBufferedAmountBytes): nothing is sent then, so no message is left open.
+     */
+    bool sendFragmented(SocketMessageType type, const QByteArray &payload, quint64 frameSize);
     /** Logs an event line of the window's own (e.g. which trusted pins apply). */
     void note(const QString &text) { logEvent(text); }
     /** Forgets the logged messages and frames (the connection is untouched). */
@@ -103,6 +115,7 @@ private:
     void setError(const WebSocketError &error);
     void logEvent(const QString &text);
     void logError(const QString &text);
+    void logSent(SocketMessageType type, const QByteArray &payload, const QString &note = {});
 
     MessageWebSocket m_socket;
     MessageLogModel *m_messageLog;
