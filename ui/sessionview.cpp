@@ -36,6 +36,8 @@
 #include "widgets/informationview.h"
 #include "widgets/messagedetailview.h"
 #include "widgets/requestheaderseditor.h"
+#include "widgets/savedmessagespanel.h"
+#include "models/savedmessagesmodel.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -258,6 +260,9 @@ QWidget *SessionView::buildSettingsPanel()
     tabs->setAccessibleName(tr("Connection settings"));
     tabs->addTab(m_controlEditor, tr("Control"));
     tabs->addTab(m_headersEditor, tr("Request headers"));
+    m_savedMessages = new SavedMessagesModel(this);
+    m_savedPanel = new SavedMessagesPanel(m_savedMessages, m_session);
+    tabs->addTab(m_savedPanel, tr("Saved messages"));
 
     auto *panel = new QWidget;
     auto *layout = new QVBoxLayout(panel);
@@ -301,6 +306,10 @@ void SessionView::connectSession()
     });
     connect(m_composer, &Composer::messageTypeChanged, m_session, &Session::setMessageType);
     connect(m_composer, &Composer::sendRequested, this, &SessionView::onSendRequested);
+    connect(m_composer, &Composer::saveRequested, this, [this](const SavedMessage &message) {
+        m_savedPanel->addMessage(message);
+        m_settingsTabs->setCurrentWidget(m_savedPanel);
+    });
     connect(m_composer, &Composer::pingRequested, m_session, &Session::ping);
     connect(m_composer, &Composer::closeRequested, m_session, &Session::close);
     connect(m_composer, &Composer::problem, this, &SessionView::showProblem);
@@ -556,7 +565,7 @@ ConnectionProfile SessionView::profile() const
     profile.url = m_url->currentText().trimmed();
     profile.control = m_controlEditor->control().value_or(m_session->socket().control());
     profile.headers = m_headersEditor->headers().value_or(Codec::HeaderList{});
-    profile.savedMessages = m_savedMessages;
+    profile.savedMessages = m_savedMessages->messages();
     return profile;
 }
 
@@ -570,7 +579,7 @@ void SessionView::applyProfile(const ConnectionProfile &profile)
     m_controlEditor->setControl(profile.control);
     m_session->setMessageType(profile.control.messageType);
     m_headersEditor->setHeaders(profile.headers);
-    m_savedMessages = profile.savedMessages;
+    m_savedMessages->setMessages(profile.savedMessages);
     Q_EMIT titleChanged();
 }
 

@@ -26,6 +26,8 @@ class FrameInspector;
 class MessageLogPanel;
 class PinStore;
 class RequestHeadersEditor;
+class SavedMessagesModel;
+class SavedMessagesPanel;
 class Session;
 
 /**
@@ -53,6 +55,7 @@ public:
     RequestHeadersEditor &headersEditor() { return *m_headersEditor; }
     MessageLogPanel &logPanel() { return *m_logPanel; }
     Composer &composer() { return *m_composer; }
+    SavedMessagesPanel &savedMessages() { return *m_savedPanel; }
 
     /** The URL as typed (not necessarily connected to). */
     QString urlText() const;
@@ -119,7 +122,8 @@ private:
     PinStore *m_pins;
     Session *m_session;
     QString m_customName;
-    QList<SavedMessage> m_savedMessages;
+    SavedMessagesModel *m_savedMessages = nullptr;
+    SavedMessagesPanel *m_savedPanel = nullptr;
     // connection bar
     QComboBox *m_url = nullptr;
     QPushButton *m_connectButton = nullptr;

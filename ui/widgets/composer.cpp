@@ -129,6 +129,11 @@ QWidget *Composer::buildMessageRow()
     top->addWidget(buddyLabel(tr("&Input as"), m_format));
     top->addWidget(m_format);
     top->addStretch(1);
+    auto *saveButton = new QPushButton(tr("Save message"));
+    saveButton->setAccessibleName(tr("Save message"));
+    saveButton->setToolTip(tr("Keeps the message in this connection's saved messages (to send again, repeatedly or in frames)"));
+    connect(saveButton, &QPushButton::clicked, this, &Composer::onSaveClicked);
+    top->addWidget(saveButton);
     top->addWidget(m_prettifyButton);
     top->addWidget(m_fileButton);
     grid->addLayout(top, 0, 0, 1, 2);
@@ -310,6 +315,33 @@ void Composer::onSendClicked()
         }
     }
     Q_EMIT sendRequested(*bytes);
+}
+
+void Composer::onSaveClicked()
+{
+    QString error;
+    const std::optional<QByteArray> bytes = payload(&error);
+    if (!bytes) {
+        Q_EMIT problem(error);
+        return;
+    }
+    if (bytes->isEmpty()) {
+        Q_EMIT problem(tr("There is nothing to save: the message is empty."));
+        return;
+    }
+    if (messageType() == SocketMessageType::Utf8) {
+        if (const QString why = Format::utf8Problem(*bytes); !why.isEmpty()) {
+            Q_EMIT problem(tr("A text message must be valid UTF-8, and these bytes are not: %1.").arg(why));
+            return;
+        }
+    }
+    SavedMessage message;
+    message.type = messageType();
+    message.payload = *bytes;
+    // named after its start; F2 in the saved messages renames it
+    message.name = message.type == SocketMessageType::Utf8 ? Format::singleLinePreview(*bytes, 40)
+                                                           : tr("%1 binary").arg(Format::byteSize(bytes->size()));
+    Q_EMIT saveRequested(message);
 }
 
 void Composer::messageSent()

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include "codec/wswenums.h"
+#include "savedmessage.h"
 
 class QButtonGroup;
 class QComboBox;
@@ -57,6 +58,8 @@ Q_SIGNALS:
     void messageTypeChanged(Wsw::SocketMessageType type);
     /** Send these bytes; the editor is cleared by messageSent() once the session took them. */
     void sendRequested(const QByteArray &payload);
+    /** "Save message": the editor's bytes (checked like a send) as a saved message of the current type. */
+    void saveRequested(const Wsw::Ui::SavedMessage &message);
     void pingRequested(const QByteArray &payload);
     void closeRequested(quint16 code, const QString &reason);
     /** Something the user asked for cannot be done; the text says why. */
@@ -74,6 +77,7 @@ private:
     QWidget *buildMessageRow();
     QWidget *buildControlFramesRow();
     void onSendClicked();
+    void onSaveClicked();
     void onPrettifyClicked();
     void onFileClicked();
     void onPingClicked();
