@@ -151,6 +151,10 @@ private Q_SLOTS:
         interval->setValue(0); // below the range: the spin box holds its minimum
         QCOMPARE(view.pinger()->interval(), Ui::AutoPinger::MinimumInterval);
         QVERIFY(!view.pinger()->isActive()); // nothing to ping: not connected
+        view.pinger()->setInterval(2500ms); // and the controls follow the pinger
+        QCOMPARE(interval->value(), 2.5);
+        view.pinger()->setEnabled(false);
+        QVERIFY(!autoPing->isChecked());
 
         QCOMPARE(view.timeWindow(), 300s);
         window->setCurrentIndex(0);

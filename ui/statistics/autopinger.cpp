@@ -31,6 +31,7 @@ void AutoPinger::setInterval(std::chrono::milliseconds interval)
     if (bounded == this->interval())
         return;
     m_timer.setInterval(bounded); // a running timer restarts with the new interval
+    Q_EMIT intervalChanged(bounded);
 }
 
 void AutoPinger::onStateChanged(ConnectionState state)

@@ -46,6 +46,7 @@ public:
 Q_SIGNALS:
     void enabledChanged(bool enabled);
     void activeChanged(bool active);
+    void intervalChanged(std::chrono::milliseconds interval);
     /** The previous ping had no answer when the next was due; missed is missedCount(). */
     void pingMissed(int missed);
     /** A ping went out (sent is sentCount()). */

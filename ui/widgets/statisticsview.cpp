@@ -10,6 +10,7 @@
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFrame>
+#include <QGraphicsLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -17,6 +18,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QSignalBlocker>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -62,8 +64,11 @@ QString bitsPerSecond(quint64 bits)
     return StatisticsView::tr("%1/s").arg(Format::byteSize(bits / 8));
 }
 
+/** The engine times pongs in whole milliseconds: 0 means under one. */
 QString milliseconds(double ms)
 {
+    if (ms < 1)
+        return ms == 0 ? StatisticsView::tr("< 1 ms") : StatisticsView::tr("%1 ms").arg(ms, 0, 'f', 1);
     return ms < 10 ? StatisticsView::tr("%1 ms").arg(ms, 0, 'f', 1) : StatisticsView::tr("%1 ms").arg(std::lround(ms));
 }
 
@@ -90,22 +95,22 @@ QLabel *headerLabel(const QString &text, Qt::Alignment alignment = Qt::AlignRigh
 
 StatisticsView::StatisticsView(Session *session, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
     , m_sampler(new TrafficSampler(session, this))
     , m_pinger(new AutoPinger(session, this))
 {
     QWidget *controls = buildControls();
 
     m_messages = buildChart(tr("Messages per second"), tr("Messages per second chart"));
-    m_messagesOut = addLine(m_messages, tr("Sent"), Theme::sentColor());
-    m_messagesIn = addLine(m_messages, tr("Received"), Theme::receivedColor());
-    m_bytes = buildChart(tr("Message bytes per second"), tr("Bytes per second chart"));
-    m_bytesOut = addLine(m_bytes, tr("Sent"), Theme::sentColor());
-    m_bytesIn = addLine(m_bytes, tr("Received"), Theme::receivedColor());
+    // received first, wide and light, sent over it, thin: an echo's two equal lines stay both visible
+    m_messagesIn = addLine(m_messages, tr("Received"), Theme::receivedColor(), LineStyle::Under);
+    m_messagesOut = addLine(m_messages, tr("Sent"), Theme::sentColor(), LineStyle::Over);
+    m_bytes = buildChart(tr("Bytes per second"), tr("Bytes per second chart"));
+    m_bytes.view->setToolTip(tr("Message bytes: application data before compression (sent) and after inflation (received)"));
+    m_bytesIn = addLine(m_bytes, tr("Received"), Theme::receivedColor(), LineStyle::Under);
+    m_bytesOut = addLine(m_bytes, tr("Sent"), Theme::sentColor(), LineStyle::Over);
     m_roundTrip = buildChart(tr("Ping round trip"), tr("Round trip chart"));
-    m_roundTrips = addLine(m_roundTrip, tr("Round trip"), Theme::roundTripColor());
-    m_roundTrips->setPointsVisible(true); // pings are seconds apart: each one is a point
-    m_roundTrips->setMarkerSize(6);
+    m_roundTrips = addLine(m_roundTrip, tr("Round trip"), Theme::roundTripColor(), LineStyle::Over);
+    m_roundTrips->setMarkerSize(5);
     m_missed = new QScatterSeries;
     m_missed->setName(tr("No pong"));
     m_missed->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
@@ -123,6 +128,7 @@ StatisticsView::StatisticsView(Session *session, QWidget *parent)
     m_chartGrid->setContentsMargins(0, 0, 0, 0);
     m_chartGrid->setSpacing(4);
     m_chartArea->installEventFilter(this);
+    m_messages.view->installEventFilter(this);
     arrangeCharts();
 
     auto *body = new QHBoxLayout;
@@ -171,6 +177,10 @@ QWidget *StatisticsView::buildControls()
     connect(m_pinger, &AutoPinger::enabledChanged, m_autoPing, &QCheckBox::setChecked);
     connect(m_pingInterval, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
         m_pinger->setInterval(std::chrono::milliseconds(std::llround(seconds * 1000)));
+    });
+    connect(m_pinger, &AutoPinger::intervalChanged, this, [this](std::chrono::milliseconds interval) {
+        const QSignalBlocker quiet(m_pingInterval); // the pinger has it already
+        m_pingInterval->setValue(double(interval.count()) / 1000.0);
     });
     connect(m_windowCombo, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index >= 0 && index < int(std::size(TimeWindows)))
@@ -250,6 +260,7 @@ StatisticsView::Chart StatisticsView::buildChart(const QString &title, const QSt
     titleFont.setBold(true);
     c.chart->setTitleFont(titleFont);
     c.chart->setMargins(QMargins(2, 2, 2, 2));
+    c.chart->layout()->setContentsMargins(0, 0, 0, 0);
     c.chart->setBackgroundRoundness(0);
     c.chart->legend()->setAlignment(Qt::AlignTop);
     QFont small = font();
@@ -275,12 +286,15 @@ StatisticsView::Chart StatisticsView::buildChart(const QString &title, const QSt
     return c;
 }
 
-QLineSeries *StatisticsView::addLine(Chart &chart, const QString &name, const QColor &color)
+QLineSeries *StatisticsView::addLine(Chart &chart, const QString &name, const QColor &color, LineStyle style)
 {
     auto *series = new QLineSeries;
     series->setName(name);
-    QPen pen(color);
-    pen.setWidthF(2);
+    QColor lineColor = color;
+    if (style == LineStyle::Under)
+        lineColor.setAlphaF(0.4);
+    QPen pen(lineColor);
+    pen.setWidthF(style == LineStyle::Under ? 5 : 1.5);
     series->setPen(pen);
     chart.chart->addSeries(series);
     series->attachAxis(chart.x);
@@ -317,8 +331,12 @@ void StatisticsView::showEvent(QShowEvent *event)
 
 bool StatisticsView::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_chartArea && event->type() == QEvent::Resize)
-        arrangeCharts();
+    if (event->type() == QEvent::Resize) {
+        if (watched == m_chartArea)
+            arrangeCharts();
+        else if (watched == m_messages.view && isVisible())
+            updateAxes(); // the number of time ticks follows the charts' width
+    }
     return QWidget::eventFilter(watched, event);
 }
 
@@ -458,9 +476,11 @@ void StatisticsView::updateAxes()
     // time: the first minute fills the width, then the window grows to its length and scrolls
     const double right = std::max(newest, oldest + span) / m_timeDivisor;
     static constexpr double TickSeconds[] = {5, 10, 15, 30, 60, 120, 180, 300};
+    // a label ("60 s", "15 min") needs about 55 px: fewer ticks in a narrow chart
+    const double maxIntervals = std::clamp(m_messages.view->width() / 55, 2, 6);
     double tick = TickSeconds[std::size(TickSeconds) - 1];
     for (double t : TickSeconds) {
-        if (span / t <= 6) {
+        if (span / t <= maxIntervals) {
             tick = t;
             break;
         }
@@ -493,6 +513,10 @@ void StatisticsView::updateAxes()
     setValueRange(m_messages.y, largestMessages);
     setValueRange(m_bytes.y, largestBytes / m_bytesDivisor);
     setValueRange(m_roundTrip.y, largestTrip);
+    // a dot per ping while they can be told apart; a line alone when they crowd
+    const bool dots = m_roundTrips->count() <= 40;
+    if (m_roundTrips->pointsVisible() != dots)
+        m_roundTrips->setPointsVisible(dots);
     const QString bytesUnit = m_bytesDivisor == 1 ? tr("B/s") : m_bytesDivisor == 1024 ? tr("KiB/s") : tr("MiB/s");
     if (m_bytes.y->titleText() != bytesUnit)
         m_bytes.y->setTitleText(bytesUnit);

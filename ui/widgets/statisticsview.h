@@ -70,7 +70,8 @@ private:
     QWidget *buildControls();
     QWidget *buildCounters();
     Chart buildChart(const QString &title, const QString &accessibleName);
-    QLineSeries *addLine(Chart &chart, const QString &name, const QColor &color);
+    enum class LineStyle { Under, Over };
+    QLineSeries *addLine(Chart &chart, const QString &name, const QColor &color, LineStyle style);
 
     void onSampleAdded(const TrafficSample &sample);
     void onRoundTripAdded(const RoundTripSample &sample);
@@ -87,7 +88,6 @@ private:
     double newestSeconds() const;
     double oldestShownSeconds() const;
 
-    Session *m_session;
     TrafficSampler *m_sampler;
     AutoPinger *m_pinger;
     std::chrono::seconds m_window = TimeWindows[1];
