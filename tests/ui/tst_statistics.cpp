@@ -192,6 +192,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(largestY(messagesSent) > 0 && largestY(messagesReceived) > 0, Bound);
         QTRY_VERIFY_WITH_TIMEOUT(largestY(bytesSent) > 0 && largestY(bytesReceived) > 0, Bound);
         QCOMPARE(messagesSent->count(), int(samples.size()));
+        view.setTimeWindow(60s); // rebuilt from the history: nothing is older than a minute yet
+        QCOMPARE(messagesSent->count(), int(samples.size()));
+        QCOMPARE(messagesSent->at(messagesSent->count() - 1).y(), samples.back().messagesOutPerSecond);
 
         // the counters beside the charts follow the sampler
         auto *sentCount = named<QLabel>(&view, u"Messages sent"_s);
@@ -200,6 +203,63 @@ private Q_SLOTS:
         QCOMPARE(sentCount->text(), QString::number(view.sampler()->counters().messagesSent));
         QVERIFY(closeAndWait(session));
         QVERIFY(!view.sampler()->isSampling());
+    }
+
+    void ratesAddUpToTheCounters()
+    {
+        // no widget: the sampler alone; every sample's rate times its interval is what moved
+        Ui::Session session;
+        Ui::TrafficSampler sampler(&session);
+        sampler.setInterval(30ms);
+        QVERIFY(connectTo(session, m_echo->serverUrl()));
+        QTRY_VERIFY_WITH_TIMEOUT(sampler.isSampling(), Bound);
+        constexpr int Messages = 50;
+        for (int i = 0; i < Messages; ++i) {
+            QVERIFY(session.send(QByteArray(100 + i, 'm')));
+            if (i % 10 == 9)
+                QTest::qWait(40); // spread over several samples
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(session.socket().information().counters.messagesReceived, quint64(Messages), Bound);
+        QVERIFY(closeAndWait(session));
+        QVERIFY(!sampler.isSampling());
+
+        double messagesOut = 0, messagesIn = 0, bytesOut = 0, bytesIn = 0;
+        double previous = 0;
+        for (const Ui::TrafficSample &s : sampler.samples()) {
+            const double dt = s.seconds - previous;
+            previous = s.seconds;
+            messagesOut += s.messagesOutPerSecond * dt;
+            messagesIn += s.messagesInPerSecond * dt;
+            bytesOut += s.bytesOutPerSecond * dt;
+            bytesIn += s.bytesInPerSecond * dt;
+        }
+        const quint64 payload = Messages * 100 + Messages * (Messages - 1) / 2;
+        QCOMPARE(qRound64(messagesOut), qint64(Messages));
+        QCOMPARE(qRound64(messagesIn), qint64(Messages));
+        QCOMPARE(qRound64(bytesOut), qint64(payload));
+        QCOMPARE(qRound64(bytesIn), qint64(payload));
+        QCOMPARE(sampler.counters().messagesSent, quint64(Messages)); // the final counters, after the end
+        QCOMPARE(sampler.counters().messageBytesReceived, payload);
+        QVERIFY(sampler.secondsSinceOpen() >= previous);
+    }
+
+    void historyIsBounded()
+    {
+        Ui::Session session;
+        Ui::TrafficSampler sampler(&session);
+        QCOMPARE(sampler.historyLength(), 15min);
+        sampler.setHistoryLength(1s);
+        sampler.setInterval(30ms);
+        QVERIFY(connectTo(session, m_echo->serverUrl()));
+        QVERIFY(session.ping("x"));
+        QTRY_VERIFY_WITH_TIMEOUT(!sampler.roundTrips().empty(), Bound);
+        QTRY_VERIFY_WITH_TIMEOUT(!sampler.samples().empty() && sampler.samples().front().seconds > 1.5, Bound);
+        const auto &samples = sampler.samples();
+        QVERIFY(samples.back().seconds - samples.front().seconds <= 1.0);
+        QVERIFY(samples.size() < 2000 / 30); // not the two seconds and more taken
+        QVERIFY(sampler.roundTrips().empty()); // the pong at the start has gone too
+        QCOMPARE(sampler.roundTripSummary().count, 1); // the summary is the connection's
+        QVERIFY(closeAndWait(session));
     }
 
     void ratesHaveTheRightDirection_data()

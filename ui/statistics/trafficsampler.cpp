@@ -40,7 +40,7 @@ void TrafficSampler::setInterval(std::chrono::milliseconds interval)
 
 void TrafficSampler::setHistoryLength(std::chrono::seconds length)
 {
-    m_historyLength = std::max(length, std::chrono::seconds(60));
+    m_historyLength = std::max(length, std::chrono::seconds(1));
     trim();
 }
 

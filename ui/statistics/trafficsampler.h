@@ -64,7 +64,7 @@ public:
     /** How often the counters are read; at least MinimumInterval. Takes effect at once. */
     void setInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds interval() const { return std::chrono::milliseconds(m_timer.interval()); }
-    /** How far back samples are kept (at least one minute); older ones are dropped as new ones come. */
+    /** How far back samples are kept (at least 1 s); older ones are dropped as new ones come. */
     void setHistoryLength(std::chrono::seconds length);
     std::chrono::seconds historyLength() const { return m_historyLength; }
 
