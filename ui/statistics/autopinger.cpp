@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "format/messageformat.h"
 #include "session.h"
 
 namespace Wsw::Ui {
@@ -74,8 +75,8 @@ void AutoPinger::tick()
         ++m_missed;
         ++m_missedInRun;
         if (m_missedInRun == 1) {
-            m_session->note(tr("automatic ping: no pong within %1 ms (the Statistics tab counts further misses)")
-                                    .arg(interval().count()));
+            m_session->note(tr("automatic ping: no pong within %1 (the Statistics tab counts further misses)")
+                                    .arg(Format::duration(interval().count())));
         }
         Q_EMIT pingMissed(m_missed);
     }
