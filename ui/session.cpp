@@ -158,6 +158,19 @@ bool Session::ping(const QByteArray &payload)
     return true;
 }
 
+bool Session::pingQuietly()
+{
+    // a payload of its own tells its pong from the answer to a ping typed by hand
+    const QByteArray payload = "auto-ping " + QByteArray::number(++m_quietPingNumber);
+    if (m_socket.state() != ConnectionState::Open || !m_socket.ping(payload))
+        return false;
+    static constexpr qsizetype MaxUnanswered = 16; // a server that never answers must not grow the list
+    if (m_quietPings.size() >= MaxUnanswered)
+        m_quietPings.removeFirst();
+    m_quietPings.append(payload);
+    return true;
+}
+
 void Session::setMessageType(SocketMessageType type)
 {
     if (m_socket.control().messageType == type)
@@ -268,8 +281,13 @@ void Session::onMessageReceived(const MessageWebSocketMessageReceivedEventArgs &
     m_messageLog->append(std::move(entry));
 }
 
-void Session::onPongReceived(std::chrono::milliseconds roundTrip, const QByteArray &)
+void Session::onPongReceived(std::chrono::milliseconds roundTrip, const QByteArray &payload)
 {
+    if (const qsizetype quiet = m_quietPings.indexOf(payload); quiet >= 0) {
+        m_quietPings.remove(0, quiet + 1); // the engine too forgets the pings before the answered one
+        Q_EMIT pongReceived(roundTrip);
+        return;
+    }
     logEvent(roundTrip.count() < 1 ? tr("pong after < 1 ms") : tr("pong after %1 ms").arg(roundTrip.count()));
     Q_EMIT pongReceived(roundTrip);
 }

@@ -60,6 +60,12 @@ public:
     /** Sends one message in the current message type and logs it; false + lastError() when refused. */
     bool send(const QByteArray &payload);
     bool ping(const QByteArray &payload);
+    /**
+     * A ping for a timer (the automatic pinger): counted, timed and answered like any other, but
+     * neither it nor its pong is written to the message log (a line every few seconds would bury
+     * the messages), and a refusal (not open) only returns false, without lastError().
+     */
+    bool pingQuietly();
     void setMessageType(SocketMessageType type);
     SocketMessageType messageType() const { return m_socket.control().messageType; }
     /** Whether validationRequested() waits for an answer. */
@@ -128,6 +134,8 @@ private:
     QPointer<WebSocketServerCustomValidationRequestedEventArgs> m_validation; // owned by the socket
     Deferral m_deferral;
     bool m_endPending = false;
+    QList<QByteArray> m_quietPings; // payloads of pingQuietly() not answered yet, oldest first
+    quint64 m_quietPingNumber = 0;
 };
 
 } // namespace Wsw::Ui

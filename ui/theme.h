@@ -49,3 +49,8 @@ inline QString segmentedSwitchStyle()
 }
 
 } // namespace Wsw::Ui::Theme
+
+namespace Wsw::Ui::Theme {
+/** The round-trip series of the statistics (sent and received use sentColor() / receivedColor()). */
+inline QColor roundTripColor() { return QColor(0x7a, 0x3e, 0x9d); }
+} // namespace Wsw::Ui::Theme
