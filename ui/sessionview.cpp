@@ -37,6 +37,7 @@
 #include "widgets/messagedetailview.h"
 #include "widgets/requestheaderseditor.h"
 #include "widgets/savedmessagespanel.h"
+#include "widgets/statisticsview.h"
 #include "models/savedmessagesmodel.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -287,6 +288,7 @@ QWidget *SessionView::buildInspectors()
     connect(m_logPanel, &MessageLogPanel::autoScrollChanged, m_frameInspector, &FrameInspector::setFollowing);
     m_inspectors->addTab(m_handshakeView, tr("Handshake"));
     m_inspectors->addTab(m_informationView, tr("Information"));
+    m_inspectors->addTab(new StatisticsView(m_session), tr("Statistics")); // samples even while hidden
     return m_inspectors;
 }
 
