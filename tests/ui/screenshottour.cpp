@@ -26,6 +26,12 @@
 #include "widgetlookup.h"
 #include "widgets/composer.h"
 #include "widgets/controleditor.h"
+#include "dialogs/saveprofiledialog.h"
+#include "sessionview.h"
+#include "widgets/savedmessagespanel.h"
+#include "widgets/statisticsview.h"
+#include "statistics/autopinger.h"
+#include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Wsw;
@@ -71,7 +77,7 @@ void send(Ui::MainWindow &window, Ui::Composer::InputFormat format, const QStrin
     named<QPushButton>(&window, u"Send"_s)->click();
 }
 
-void selectInspector(Ui::MainWindow &window, const QString &tab)
+void selectInspector(QWidget &window, const QString &tab)
 {
     auto *tabs = named<QTabWidget>(&window, u"Inspectors"_s);
     for (int i = 0; i < tabs->count(); ++i)
@@ -211,6 +217,73 @@ int main(int argc, char *argv[])
         control.ignorableServerCertificateErrors = {ChainValidationResult::Expired};
         window.controlEditor().setControl(control);
         ok &= save(&window, directory, u"control-editor"_s);
+    }
+    {
+        // 7. daily use: two tabs with traffic, the statistics after a while of it (60 s for the
+        //    README, WSW_TOUR_TRAFFIC_SECONDS; a few seconds as a test), saved messages repeating,
+        //    and the Save connection profile dialog
+        const int trafficSeconds = qEnvironmentVariableIsSet("WSW_TOUR_TRAFFIC_SECONDS")
+                                           ? qEnvironmentVariableIntValue("WSW_TOUR_TRAFFIC_SECONDS")
+                                           : 4;
+        Ui::MainWindow window(&echo, &pins);
+        window.resize(1400, 900);
+        window.show();
+        Ui::SessionView *prices = window.currentView();
+        prices->setCustomName(u"prices feed"_s);
+        Ui::SessionView *chat = window.duplicateConnection();
+        chat->setCustomName(u"chat"_s);
+        prices->toggleConnection();
+        chat->toggleConnection();
+        ok &= waitFor([&] { return prices->session().state() == ConnectionState::Open && chat->session().state() == ConnectionState::Open; });
+        auto *pricesStats = prices->findChild<Ui::StatisticsView *>();
+        pricesStats->pinger()->setInterval(std::chrono::milliseconds(1000));
+        pricesStats->pinger()->setEnabled(true);
+        pricesStats->setTimeWindow(std::chrono::seconds(60));
+
+        // varied traffic: ticks of a few JSON quotes, now and then a burst and a binary snapshot
+        int tick = 0;
+        QTimer traffic;
+        QObject::connect(&traffic, &QTimer::timeout, [&] {
+            ++tick;
+            const int quotes = 3 + (tick * 7) % 11 + ((tick / 40) % 3 == 1 ? 25 : 0);
+            for (int i = 0; i < quotes; ++i)
+                prices->session().sendAs(SocketMessageType::Utf8,
+                                         u"{\"symbol\":\"%1\",\"bid\":%2,\"ask\":%3,\"seq\":%4}"_s
+                                                 .arg(i % 2 ? u"ETH"_s : u"BTC"_s)
+                                                 .arg(42000 + (tick * 13 + i * 7) % 500)
+                                                 .arg(42001 + (tick * 13 + i * 7) % 500)
+                                                 .arg(tick * 100 + i)
+                                                 .toUtf8());
+            if (tick % 15 == 0)
+                prices->session().sendAs(SocketMessageType::Binary, QByteArray(64 * 1024 + (tick % 7) * 8192, char(tick)));
+            if (tick % 9 == 0)
+                chat->session().sendAs(SocketMessageType::Utf8, u"message %1 from the chat tab"_s.arg(tick).toUtf8());
+        });
+        traffic.start(100);
+        settle(trafficSeconds * 1000);
+        traffic.stop();
+        settle(1200); // the last samples
+        selectInspector(*prices, u"Statistics"_s);
+        ok &= save(&window, directory, u"statistics"_s);
+        selectInspector(*prices, u"Message"_s);
+        ok &= save(&window, directory, u"two-tabs"_s);
+
+        Ui::SavedMessagesPanel &saved = chat->savedMessages();
+        saved.addMessage({u"subscribe prices"_s, SocketMessageType::Utf8, R"({"op":"subscribe","channel":"prices"})"});
+        saved.addMessage({u"heartbeat"_s, SocketMessageType::Utf8, R"({"op":"ping"})"});
+        saved.addMessage({u"binary snapshot request"_s, SocketMessageType::Binary, QByteArray::fromHex("0a0b0c0d01020304")});
+        saved.setCurrentRow(1);
+        named<QTabWidget>(chat, u"Connection settings"_s)->setCurrentWidget(&saved);
+        window.findChild<QTabWidget *>()->setCurrentWidget(chat);
+        saved.startRepeat();
+        settle(1500);
+        ok &= save(&window, directory, u"saved-messages"_s);
+        saved.stopRepeat();
+
+        Ui::SaveProfileDialog profileDialog(chat->profile(), identity.path(), &window);
+        profileDialog.show();
+        ok &= save(&profileDialog, directory, u"save-profile"_s);
+        profileDialog.close();
     }
     return ok ? 0 : 1;
 }
