@@ -29,6 +29,8 @@ public:
 
     void focusFilter();
     bool isAutoScrolling() const;
+    /** Read-only (an imported log): hides Clear and Keep, which would throw rows away for good. */
+    void setReadOnly(bool readOnly);
 
 Q_SIGNALS:
     void entrySelected(const Wsw::Ui::LogEntry &entry);
@@ -54,6 +56,7 @@ private:
     QCheckBox *m_autoScroll;
     QSpinBox *m_capacity;
     QLabel *m_note;
+    QList<QWidget *> m_logChangers; // Clear and Keep (with its label)
 };
 
 } // namespace Wsw::Ui
