@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -267,6 +268,8 @@ private Q_SLOTS:
         const QJsonObject header = QJsonDocument::fromJson(lines.first()).object();
         QCOMPARE(header[u"format"_s].toString(), u"wsworkbench-session"_s);
         QCOMPARE(header[u"version"_s].toInt(), 1);
+        QVERIFY(lines.first().startsWith("{\"format\":\"wsworkbench-session\",\"version\":1,"));
+        QVERIFY(lines[1].startsWith("{\"kind\":\"handshake\","));
         QVERIFY(readAll(m_jsonlPath).contains("\"text\":\"Grüße, мир ✓ 𝄞 日本語\""));
     }
 
@@ -446,11 +449,11 @@ private Q_SLOTS:
         miscounted.removeAt(3);
         QTest::newRow("a line missing") << joined(miscounted) << u"the closing line counts"_s;
 
-        QTest::newRow("not JSON at all") << QByteArray("hello\nworld\n") << u"Not a HAR file: not valid JSON"_s;
+        QTest::newRow("not JSON at all") << QByteArray("hello\nworld\n") << u"nor a HAR file: not valid JSON"_s;
         QTest::newRow("empty") << QByteArray("\n  \n") << u"is empty"_s;
 
         const QByteArray har = Har::write(handMadeRecord());
-        QTest::newRow("HAR truncated") << har.left(har.size() / 2) << u"Not a HAR file: not valid JSON"_s;
+        QTest::newRow("HAR truncated") << har.left(har.size() / 2) << u"nor a HAR file: not valid JSON"_s;
         QByteArray harBadBase64 = har;
         harBadBase64.replace("\"data\": \"AAEC\"", "\"data\": \"A*EC\"");
         QVERIFY(harBadBase64 != har);
@@ -537,10 +540,19 @@ private Q_SLOTS:
 
         auto *table = Test::named<QAbstractItemView>(&view, u"Message log"_s);
         QVERIFY(table);
-        table->setCurrentIndex(filter->index(3, 0));
+        table->setCurrentIndex(filter->index(4, 0)); // the non-ASCII text
         const QString shots = u"/tmp/export-shots"_s;
         QDir().mkpath(shots);
         QVERIFY(view.grab().save(shots + u"/imported-view.png"_s));
+        auto *details = Test::named<QTabWidget>(&view, u"Imported details"_s);
+        QVERIFY(details);
+        details->setCurrentIndex(1);
+        auto *frameTable = Test::named<QAbstractItemView>(&view, u"Frames"_s);
+        QVERIFY(frameTable);
+        frameTable->setCurrentIndex(view.frameLog()->index(1, 0));
+        QVERIFY(view.grab().save(shots + u"/imported-frames.png"_s));
+        details->setCurrentIndex(2);
+        QVERIFY(view.grab().save(shots + u"/imported-handshake.png"_s));
     }
 
 private:

@@ -83,7 +83,7 @@ QJsonObject responseJson(const SessionRecord &record)
     const HeaderBlock block = parseHeaderBlock(t.responseHeaders);
     const QList<QByteArray> statusLine = block.firstLine.split(' ');
     QJsonObject content{{u"size"_s, t.responseBody.size()},
-                        {u"mimeType"_s, headerValue(block, u"Content-Type") }};
+                        {u"mimeType"_s, t.responseBody.isEmpty() ? u"x-unknown"_s : headerValue(block, u"Content-Type")}};
     if (!t.responseBody.isEmpty()) {
         if (Format::utf8Problem(t.responseBody).isEmpty()) {
             content[u"text"_s] = QString::fromUtf8(t.responseBody);
@@ -247,15 +247,15 @@ SessionImport read(QByteArrayView bytes, const SessionReadLimits &limits)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        result.error = QObject::tr("Not a HAR file: not valid JSON (%1 at character %2).")
+        result.error = QObject::tr("Neither a WebSocket Workbench session log nor a HAR file: not valid JSON (%1 at character %2).")
                                .arg(parseError.errorString())
                                .arg(parseError.offset + 1);
         return result;
     }
     const QJsonObject log = doc.object().value(u"log"_s).toObject();
     if (!doc.isObject() || !log.value(u"entries"_s).isArray()) {
-        result.error = QObject::tr("Not a HAR file: there is no “log” with “entries”, and the first line is not "
-                                   "a WebSocket Workbench session log header.");
+        result.error = QObject::tr("Neither a WebSocket Workbench session log (its first line has no “format”) nor a HAR "
+                                   "file (there is no “log” with “entries”).");
         return result;
     }
     QJsonObject entry;

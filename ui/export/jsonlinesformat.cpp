@@ -1,5 +1,6 @@
 #include "export/jsonlinesformat.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
@@ -12,10 +13,45 @@ namespace Wsw::Ui::JsonLines {
 
 namespace {
 
+/** One value as compact JSON (QJsonDocument only takes arrays and objects). */
+QByteArray compactJson(const QJsonValue &value)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return array.sliced(1, array.size() - 2);
+}
+
+/**
+ * The object on one line with the keys people look for first ("format", "kind", the time) and
+ * the bulky data last; QJsonObject alone would sort them all by name.
+ */
 void appendLine(QByteArray &out, const QJsonObject &o)
 {
-    out += QJsonDocument(o).toJson(QJsonDocument::Compact);
-    out += '\n';
+    static const QStringList leading{u"format"_s, u"version"_s, u"kind"_s, u"attempt"_s, u"final"_s, u"level"_s,
+                                     u"timeMs"_s, u"time"_s, u"elapsedMs"_s, u"direction"_s, u"type"_s,
+                                     u"opcode"_s, u"size"_s};
+    static const QStringList trailing{u"note"_s, u"text"_s, u"base64"_s, u"payloadHeadBase64"_s};
+    QStringList keys;
+    for (const QString &key : leading) {
+        if (o.contains(key))
+            keys << key;
+    }
+    for (const QString &key : o.keys()) {
+        if (!leading.contains(key) && !trailing.contains(key))
+            keys << key;
+    }
+    for (const QString &key : trailing) {
+        if (o.contains(key))
+            keys << key;
+    }
+    out += '{';
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += compactJson(keys[i]);
+        out += ':';
+        out += compactJson(o.value(keys[i]));
+    }
+    out += "}\n";
 }
 
 QString lineError(qsizetype line, const QString &what)

@@ -131,7 +131,7 @@ QLayout *MessageLogPanel::buildFilterRow()
     row->addWidget(keepLabel);
     row->addWidget(m_capacity);
     row->addWidget(clear);
-    m_logChangers = {keepLabel, m_capacity, clear};
+    m_liveOnly = {m_autoScroll, keepLabel, m_capacity, clear};
     return row;
 }
 
@@ -148,7 +148,7 @@ bool MessageLogPanel::isAutoScrolling() const
 
 void MessageLogPanel::setReadOnly(bool readOnly)
 {
-    for (QWidget *w : std::as_const(m_logChangers))
+    for (QWidget *w : std::as_const(m_liveOnly))
         w->setVisible(!readOnly);
 }
 
