@@ -458,6 +458,28 @@ private Q_SLOTS:
         harBadBase64.replace("\"data\": \"AAEC\"", "\"data\": \"A*EC\"");
         QVERIFY(harBadBase64 != har);
         QTest::newRow("HAR bad base64") << harBadBase64 << u"WebSocket message 3: the binary data is not valid base64"_s;
+        QJsonObject doc = QJsonDocument::fromJson(har).object();
+        QJsonObject log = doc[u"log"_s].toObject();
+        QJsonArray entries = log[u"entries"_s].toArray();
+        QJsonObject entry = entries[0].toObject();
+        QJsonArray messages = entry[u"_webSocketMessages"_s].toArray();
+        messages.removeAt(0);
+        entry[u"_webSocketMessages"_s] = messages;
+        entries[0] = entry;
+        log[u"entries"_s] = entries;
+        doc[u"log"_s] = log;
+        QTest::newRow("HAR edited after the export") << QJsonDocument(doc).toJson()
+                                                     << u"extension counts 3 messages but the HAR has 2"_s;
+        QJsonObject badType = messages[0].toObject();
+        badType[u"type"_s] = u"sideways"_s;
+        messages[0] = badType;
+        entry[u"_webSocketMessages"_s] = messages;
+        entry.remove(u"_wsworkbench"_s);
+        entries[0] = entry;
+        log[u"entries"_s] = entries;
+        doc[u"log"_s] = log;
+        QTest::newRow("HAR message of no direction") << QJsonDocument(doc).toJson()
+                                                     << u"WebSocket message 1: the type “sideways”"_s;
         QTest::newRow("HAR without a WebSocket")
                 << QByteArray("{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"url\": \"https://x/\"}}]}}")
                 << u"no WebSocket entry"_s;
@@ -483,6 +505,11 @@ private Q_SLOTS:
         QCOMPARE(imported.warnings.size(), 2);
         QVERIFY2(imported.warnings[0].contains(u"Line 3: unknown kind “bookmark”"_s), qPrintable(imported.warnings[0]));
         compareRecords(*imported.record, handMadeRecord());
+
+        ImportedSessionView view(*imported.record, u"unknown.jsonl"_s);
+        QVERIFY(!view.bannerText().contains(u"skipped"_s));
+        view.setImportWarnings(imported.skipped, imported.warnings);
+        QVERIFY(view.bannerText().contains(u"2 lines or entries of the file were skipped"_s));
     }
 
     void sizesAreBounded()

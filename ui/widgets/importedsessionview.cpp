@@ -94,6 +94,13 @@ QString ImportedSessionView::title() const
     return tr("Imported: %1").arg(m_fileName);
 }
 
+void ImportedSessionView::setImportWarnings(int skipped, const QStringList &warnings)
+{
+    m_skipped = skipped;
+    m_banner->setText(bannerText());
+    m_banner->setToolTip(warnings.join(u'\n'));
+}
+
 QString ImportedSessionView::bannerText() const
 {
     QString text = tr("Imported from %1 — read-only.").arg(m_fileName);
@@ -102,7 +109,10 @@ QString ImportedSessionView::bannerText() const
     const qint64 last = m_record.lastTimestampMs();
     text += u"  "_s + url;
     if (first != 0) {
-        text += u"  ·  "_s + tr("%1 to %2 (%3)").arg(localTime(first), localTime(last).right(12),
+        const QString start = localTime(first);
+        const QString end = localTime(last);
+        // the end's date only when it is another day
+        text += u"  ·  "_s + tr("%1 to %2 (%3)").arg(start, end.left(10) == start.left(10) ? end.mid(11) : end,
                                                    Format::duration(last - first));
     }
     const int messages = m_record.messageCount();
@@ -112,6 +122,11 @@ QString ImportedSessionView::bannerText() const
     if (m_record.messagesDiscarded > 0) {
         text += u"  ·  "_s + tr("the log had already dropped %1 older rows before the export")
                                      .arg(QLocale().toString(m_record.messagesDiscarded));
+    }
+    if (m_skipped > 0) {
+        text += u'\n' + (m_skipped == 1 ? tr("1 line or entry of the file was skipped (hover for why).")
+                                         : tr("%1 lines or entries of the file were skipped (hover for why).")
+                                                   .arg(m_skipped));
     }
     return text;
 }

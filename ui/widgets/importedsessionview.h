@@ -36,12 +36,15 @@ public:
     QString title() const;
     /** The banner's text (for tests and the accessible description). */
     QString bannerText() const;
+    /** What the import skipped (SessionImport::skipped and warnings): one more line in the banner. */
+    void setImportWarnings(int skipped, const QStringList &warnings);
     MessageLogModel *messageLog() const { return m_messageLog; }
     FrameLogModel *frameLog() const { return m_frameLog; }
 
 private:
     SessionRecord m_record;
     QString m_fileName;
+    int m_skipped = 0;
     MessageLogModel *m_messageLog;
     FrameLogModel *m_frameLog;
     QLabel *m_banner;
