@@ -2,6 +2,7 @@
 // Lines and as HAR and read back byte for byte; a browser's HAR; credentials never in the file;
 // corrupt files refused with the line and the reason; the read-only view of an imported log.
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -510,6 +511,16 @@ private Q_SLOTS:
         QVERIFY(!view.bannerText().contains(u"skipped"_s));
         view.setImportWarnings(imported.skipped, imported.warnings);
         QVERIFY(view.bannerText().contains(u"2 lines or entries of the file were skipped"_s));
+    }
+
+    void fileNamesForTheDialogs()
+    {
+        const qint64 t = QDateTime(QDate(2026, 12, 7), QTime(12, 23, 44)).toMSecsSinceEpoch();
+        QCOMPARE(suggestedSessionLogFileName(QUrl(u"ws://127.0.0.1:8765/chat"_s), t, SessionLogFormat::JsonLines),
+                 u"wsworkbench-127.0.0.1-8765-20261207-122344.jsonl"_s);
+        QCOMPARE(suggestedSessionLogFileName(QUrl(u"wss://[::1]/"_s), t, SessionLogFormat::Har),
+                 u"wsworkbench-__1-20261207-122344.har"_s);
+        QVERIFY(sessionLogImportFilter().startsWith(u"Session logs (*.jsonl *.har);;"_s));
     }
 
     void sizesAreBounded()

@@ -3,10 +3,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSaveFile>
+#include <QDateTime>
 
 #include "export/harformat.h"
 #include "export/jsonlinesformat.h"
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace Wsw::Ui {
 
@@ -57,6 +61,25 @@ QString sessionLogFileFilter(SessionLogFormat format)
 {
     return format == SessionLogFormat::Har ? QObject::tr("HAR files (*.har)")
                                            : QObject::tr("JSON Lines (*.jsonl)");
+}
+
+QString sessionLogImportFilter()
+{
+    return QObject::tr("Session logs (*.jsonl *.har)") + u";;"_s + sessionLogFileFilter(SessionLogFormat::JsonLines)
+            + u";;"_s + sessionLogFileFilter(SessionLogFormat::Har) + u";;"_s + QObject::tr("All files (*)");
+}
+
+QString suggestedSessionLogFileName(const QUrl &url, qint64 timeMs, SessionLogFormat format)
+{
+    QString host = url.host();
+    host.replace(QRegularExpression(u"[^A-Za-z0-9.-]"_s), u"_"_s); // an IPv6 address's colons
+    QString name = u"wsworkbench"_s;
+    if (!host.isEmpty())
+        name += u'-' + host;
+    if (url.port() > 0)
+        name += u'-' + QString::number(url.port());
+    name += u'-' + QDateTime::fromMSecsSinceEpoch(timeMs).toString(u"yyyyMMdd-HHmmss"_s);
+    return name + (format == SessionLogFormat::Har ? u".har"_s : u".jsonl"_s);
 }
 
 } // namespace Wsw::Ui

@@ -54,7 +54,11 @@ bool exportSessionLog(Session &session, const QString &path, SessionLogFormat fo
  */
 SessionImport importSessionLog(const QString &path, const SessionReadLimits &limits = {});
 
-/** The file name filter for the dialogs, e.g. "JSON Lines (*.jsonl)". */
+/** The file name filter for the save dialog, e.g. "JSON Lines (*.jsonl)". */
 QString sessionLogFileFilter(SessionLogFormat format);
+/** The filter for the open dialog: both formats first, then each, then all files. */
+QString sessionLogImportFilter();
+/** A name to offer in the save dialog: "wsworkbench-127.0.0.1-8765-20261207-122344.jsonl" (local time). */
+QString suggestedSessionLogFileName(const QUrl &url, qint64 timeMs, SessionLogFormat format);
 
 } // namespace Wsw::Ui
