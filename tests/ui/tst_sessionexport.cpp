@@ -135,7 +135,11 @@ SessionRecord handMadeRecord()
     raw.text = u"sent raw"_s;
     LogEntry back = LogEntry::message(Dir::Received, SocketMessageType::Binary, QByteArray("\x00\x01\x02", 3), t0 + 7);
     back.compressed = true;
-    r.entries = {LogEntry::event(u"connecting"_s, t0 - 1), sent, raw, back, LogEntry::error(u"it broke"_s, t0 + 9)};
+    // every character JSON must escape, and the DEL and NUL bytes
+    LogEntry escapes = LogEntry::message(Dir::Received, SocketMessageType::Utf8,
+                                         QByteArray("\"q\" \\ / \t\n\r\b\f \x01\x1f\x7f \0 end", 23), t0 + 8);
+    r.entries = {LogEntry::event(u"connecting"_s, t0 - 1), sent, raw, back, escapes,
+                 LogEntry::error(u"it broke \"badly\"\n"_s, t0 + 9)};
     FrameInfo f;
     f.direction = FrameDirection::Outgoing;
     f.opcode = 1;
@@ -464,13 +468,16 @@ private Q_SLOTS:
         QJsonArray entries = log[u"entries"_s].toArray();
         QJsonObject entry = entries[0].toObject();
         QJsonArray messages = entry[u"_webSocketMessages"_s].toArray();
+        const qsizetype harMessages = messages.size();
         messages.removeAt(0);
         entry[u"_webSocketMessages"_s] = messages;
         entries[0] = entry;
         log[u"entries"_s] = entries;
         doc[u"log"_s] = log;
         QTest::newRow("HAR edited after the export") << QJsonDocument(doc).toJson()
-                                                     << u"extension counts 3 messages but the HAR has 2"_s;
+                                                     << u"extension counts %1 messages but the HAR has %2"_s
+                                                                .arg(harMessages)
+                                                                .arg(harMessages - 1);
         QJsonObject badType = messages[0].toObject();
         badType[u"type"_s] = u"sideways"_s;
         messages[0] = badType;

@@ -116,8 +116,8 @@ double epochSeconds(qint64 ms)
 QJsonObject extensionJson(const SessionRecord &record, qint64 origin, QJsonArray *messages)
 {
     QJsonArray handshake;
-    for (const QJsonObject &attempt : RecordJson::transcriptToJson(record.handshake))
-        handshake.append(attempt);
+    for (const RecordJson::JsonFields &attempt : RecordJson::transcriptFields(record.handshake))
+        handshake.append(RecordJson::toObject(attempt));
     QJsonArray events;
     QJsonArray extras;
     for (const LogEntry &entry : record.entries) {

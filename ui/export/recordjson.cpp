@@ -60,14 +60,22 @@ bool takeTime(const QJsonObject &o, qint64 *ms, QString *error)
     return true;
 }
 
-void putTimes(QJsonObject &o, qint64 timeMs, qint64 originMs)
+void putTimes(JsonFields &f, qint64 timeMs, qint64 originMs)
 {
-    o[u"timeMs"_s] = timeMs;
-    o[u"time"_s] = isoTime(timeMs);
-    o[u"elapsedMs"_s] = timeMs - originMs;
+    f.append({u"timeMs"_s, timeMs});
+    f.append({u"time"_s, isoTime(timeMs)});
+    f.append({u"elapsedMs"_s, timeMs - originMs});
 }
 
 } // namespace
+
+QJsonObject toObject(const JsonFields &fields)
+{
+    QJsonObject o;
+    for (const auto &[key, value] : fields)
+        o.insert(key, value);
+    return o;
+}
 
 QString isoTime(qint64 msSinceEpoch)
 {
@@ -88,12 +96,12 @@ bool decodeBase64(const QString &text, QByteArray *bytes)
     return true;
 }
 
-void putBytes(QJsonObject &o, const QString &key, const QByteArray &bytes, bool asText)
+void putBytes(JsonFields &fields, const QString &key, const QByteArray &bytes)
 {
-    if (asText && isValidUtf8(bytes))
-        o[key] = QString::fromUtf8(bytes);
+    if (isValidUtf8(bytes))
+        fields.append({key, QString::fromUtf8(bytes)});
     else
-        o[key + u"Base64"_s] = QString::fromLatin1(bytes.toBase64());
+        fields.append({key + u"Base64"_s, QString::fromLatin1(bytes.toBase64())});
 }
 
 bool takeBytes(const QJsonObject &o, const QString &key, QByteArray *bytes, QString *error)
@@ -118,31 +126,31 @@ bool takeBytes(const QJsonObject &o, const QString &key, QByteArray *bytes, QStr
     return true;
 }
 
-QJsonObject entryToJson(const LogEntry &entry, qint64 originMs)
+JsonFields entryFields(const LogEntry &entry, qint64 originMs)
 {
-    QJsonObject o;
+    JsonFields f;
     if (entry.kind != LogEntry::Kind::Message) {
-        o[u"kind"_s] = u"event"_s;
-        o[u"level"_s] = entry.kind == LogEntry::Kind::Error ? u"error"_s : u"info"_s;
-        putTimes(o, entry.timestampMs, originMs);
-        o[u"text"_s] = entry.text;
-        return o;
+        f.append({u"kind"_s, u"event"_s});
+        f.append({u"level"_s, entry.kind == LogEntry::Kind::Error ? u"error"_s : u"info"_s});
+        putTimes(f, entry.timestampMs, originMs);
+        f.append({u"text"_s, entry.text});
+        return f;
     }
-    o[u"kind"_s] = u"message"_s;
-    putTimes(o, entry.timestampMs, originMs);
-    o[u"direction"_s] = entry.direction == LogEntry::Direction::Sent ? u"sent"_s : u"received"_s;
-    o[u"type"_s] = entry.isText() ? u"text"_s : u"binary"_s;
-    o[u"size"_s] = entry.data.size();
+    f.append({u"kind"_s, u"message"_s});
+    putTimes(f, entry.timestampMs, originMs);
+    f.append({u"direction"_s, entry.direction == LogEntry::Direction::Sent ? u"sent"_s : u"received"_s});
+    f.append({u"type"_s, entry.isText() ? u"text"_s : u"binary"_s});
+    f.append({u"size"_s, entry.data.size()});
+    if (entry.compressed)
+        f.append({u"compressed"_s, true});
+    if (!entry.text.isEmpty())
+        f.append({u"note"_s, entry.text});
     // text that is not valid UTF-8 (only ever sent raw) goes as base64, so its bytes stay exact
     if (entry.isText() && isValidUtf8(entry.data))
-        o[u"text"_s] = QString::fromUtf8(entry.data);
+        f.append({u"text"_s, QString::fromUtf8(entry.data)});
     else
-        o[u"base64"_s] = QString::fromLatin1(entry.data.toBase64());
-    if (entry.compressed)
-        o[u"compressed"_s] = true;
-    if (!entry.text.isEmpty())
-        o[u"note"_s] = entry.text;
-    return o;
+        f.append({u"base64"_s, QString::fromLatin1(entry.data.toBase64())});
+    return f;
 }
 
 bool entryFromJson(const QJsonObject &o, LogEntry *entry, QString *error)
@@ -209,25 +217,25 @@ bool entryFromJson(const QJsonObject &o, LogEntry *entry, QString *error)
     return true;
 }
 
-QJsonObject frameToJson(const FrameInfo &frame, qint64 originMs)
+JsonFields frameFields(const FrameInfo &frame, qint64 originMs)
 {
-    QJsonObject o;
-    o[u"kind"_s] = u"frame"_s;
-    putTimes(o, frame.timestampMs, originMs);
-    o[u"direction"_s] = frame.direction == FrameDirection::Outgoing ? u"sent"_s : u"received"_s;
-    o[u"opcode"_s] = int(frame.opcode);
-    o[u"fin"_s] = frame.fin;
-    o[u"rsv1"_s] = frame.rsv1;
-    o[u"rsv2"_s] = frame.rsv2;
-    o[u"rsv3"_s] = frame.rsv3;
-    o[u"masked"_s] = frame.masked;
+    JsonFields f;
+    f.append({u"kind"_s, u"frame"_s});
+    putTimes(f, frame.timestampMs, originMs);
+    f.append({u"direction"_s, frame.direction == FrameDirection::Outgoing ? u"sent"_s : u"received"_s});
+    f.append({u"opcode"_s, int(frame.opcode)});
+    f.append({u"fin"_s, frame.fin});
+    f.append({u"rsv1"_s, frame.rsv1});
+    f.append({u"rsv2"_s, frame.rsv2});
+    f.append({u"rsv3"_s, frame.rsv3});
+    f.append({u"masked"_s, frame.masked});
     if (frame.masked)
-        o[u"maskKey"_s] = u"%1"_s.arg(frame.maskKey, 8, 16, QLatin1Char('0'));
-    o[u"payloadLength"_s] = qint64(frame.payloadLength);
+        f.append({u"maskKey"_s, u"%1"_s.arg(frame.maskKey, 8, 16, QLatin1Char('0'))});
+    f.append({u"payloadLength"_s, qint64(frame.payloadLength)});
     if (frame.uncompressedLength >= 0)
-        o[u"inflatedLength"_s] = frame.uncompressedLength;
-    o[u"payloadHeadBase64"_s] = QString::fromLatin1(frame.payloadHead.toBase64());
-    return o;
+        f.append({u"inflatedLength"_s, frame.uncompressedLength});
+    f.append({u"payloadHeadBase64"_s, QString::fromLatin1(frame.payloadHead.toBase64())});
+    return f;
 }
 
 bool frameFromJson(const QJsonObject &o, FrameInfo *frame, QString *error)
@@ -273,17 +281,17 @@ bool frameFromJson(const QJsonObject &o, FrameInfo *frame, QString *error)
     return true;
 }
 
-QJsonObject attemptToJson(const HandshakeAttempt &attempt, int number, bool isFinal)
+JsonFields attemptFields(const HandshakeAttempt &attempt, int number, bool isFinal)
 {
-    QJsonObject o;
-    o[u"kind"_s] = u"handshake"_s;
-    o[u"attempt"_s] = number;
-    o[u"final"_s] = isFinal;
-    o[u"httpStatus"_s] = attempt.httpStatus;
-    putBytes(o, u"request"_s, attempt.request);
-    putBytes(o, u"responseHeaders"_s, attempt.responseHeaders);
-    putBytes(o, u"responseBody"_s, attempt.responseBody);
-    return o;
+    JsonFields f;
+    f.append({u"kind"_s, u"handshake"_s});
+    f.append({u"attempt"_s, number});
+    f.append({u"final"_s, isFinal});
+    f.append({u"httpStatus"_s, attempt.httpStatus});
+    putBytes(f, u"request"_s, attempt.request);
+    putBytes(f, u"responseHeaders"_s, attempt.responseHeaders);
+    putBytes(f, u"responseBody"_s, attempt.responseBody);
+    return f;
 }
 
 bool attemptFromJson(const QJsonObject &o, HandshakeAttempt *attempt, bool *isFinal, QString *error)
@@ -300,15 +308,15 @@ bool attemptFromJson(const QJsonObject &o, HandshakeAttempt *attempt, bool *isFi
     return true;
 }
 
-QList<QJsonObject> transcriptToJson(const HandshakeTranscript &t)
+QList<JsonFields> transcriptFields(const HandshakeTranscript &t)
 {
-    QList<QJsonObject> out;
+    QList<JsonFields> out;
     if (t.request.isEmpty() && t.earlierAttempts.isEmpty())
         return out;
     int number = 0;
     for (const HandshakeAttempt &a : t.earlierAttempts)
-        out << attemptToJson(a, ++number, false);
-    out << attemptToJson(HandshakeAttempt{t.request, t.responseHeaders, t.responseBody, t.httpStatus}, ++number, true);
+        out << attemptFields(a, ++number, false);
+    out << attemptFields(HandshakeAttempt{t.request, t.responseHeaders, t.responseBody, t.httpStatus}, ++number, true);
     return out;
 }
 
