@@ -210,7 +210,7 @@ SessionImport read(QByteArrayView bytes, const SessionReadLimits &limits)
                 return result;
             }
             headerSeen = true;
-            record.url = QUrl(o.value(u"url"_s).toString());
+            record.url = withoutCredentials(QUrl(o.value(u"url"_s).toString()));
             record.exportedAtMs = o.value(u"exportedAtMs"_s).toInteger();
             record.appVersion = o.value(u"appVersion"_s).toString();
             record.messagesDiscarded = quint64(o.value(u"messagesDiscarded"_s).toInteger());
