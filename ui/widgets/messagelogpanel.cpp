@@ -127,9 +127,11 @@ QLayout *MessageLogPanel::buildFilterRow()
     row->addWidget(m_regexFilter);
     row->addSpacing(8);
     row->addWidget(m_autoScroll);
-    row->addWidget(buddyLabel(tr("&Keep"), m_capacity));
+    QLabel *keepLabel = buddyLabel(tr("&Keep"), m_capacity);
+    row->addWidget(keepLabel);
     row->addWidget(m_capacity);
     row->addWidget(clear);
+    m_liveOnly = {m_autoScroll, keepLabel, m_capacity, clear};
     return row;
 }
 
@@ -142,6 +144,12 @@ void MessageLogPanel::focusFilter()
 bool MessageLogPanel::isAutoScrolling() const
 {
     return m_autoScroll->isChecked();
+}
+
+void MessageLogPanel::setReadOnly(bool readOnly)
+{
+    for (QWidget *w : std::as_const(m_liveOnly))
+        w->setVisible(!readOnly);
 }
 
 void MessageLogPanel::onCurrentRowChanged()

@@ -29,6 +29,11 @@ public:
 
     void focusFilter();
     bool isAutoScrolling() const;
+    /**
+     * Read-only (an imported log): hides Clear and Keep, which would throw rows away for good,
+     * and Auto-scroll (no rows arrive).
+     */
+    void setReadOnly(bool readOnly);
 
 Q_SIGNALS:
     void entrySelected(const Wsw::Ui::LogEntry &entry);
@@ -54,6 +59,7 @@ private:
     QCheckBox *m_autoScroll;
     QSpinBox *m_capacity;
     QLabel *m_note;
+    QList<QWidget *> m_liveOnly; // Auto-scroll, Keep (with its label), Clear
 };
 
 } // namespace Wsw::Ui
