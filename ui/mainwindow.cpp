@@ -1,6 +1,10 @@
 #include "mainwindow.h"
 
 #include <QAction>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QStatusBar>
 #include <QCloseEvent>
 #include <QInputDialog>
 #include <QMenu>
@@ -16,6 +20,8 @@
 #include "models/messagelogmodel.h"
 #include "persistence/workbenchsettings.h"
 #include "pinstore.h"
+#include "export/sessionfile.h"
+#include "widgets/importedsessionview.h"
 #include "session.h"
 #include "sessionview.h"
 #include "theme.h"
@@ -197,13 +203,14 @@ SessionView *MainWindow::addView(SessionView *view)
 
 void MainWindow::closeConnection(int index)
 {
-    SessionView *closing = view(index);
+    QWidget *closing = m_tabs->widget(index);
     if (!closing)
         return;
     if (m_tabs->count() == 1)
         newConnection(); // the window always offers a connection to make
     m_tabs->removeTab(m_tabs->indexOf(closing));
-    closing->session().disconnectNow();
+    if (auto *connection = qobject_cast<SessionView *>(closing))
+        connection->session().disconnectNow();
     closing->deleteLater();
 }
 
@@ -211,7 +218,7 @@ void MainWindow::renameConnection(int index)
 {
     SessionView *renamed = view(index);
     if (!renamed)
-        return;
+        return; // an imported log is named after its file
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Rename connection"),
                                                tr("Name of this connection (empty: named after its URL):"),
@@ -239,8 +246,16 @@ void MainWindow::updateTab(SessionView *view)
 
 void MainWindow::updateWindowTitle()
 {
-    SessionView *current = currentView();
-    setWindowTitle(current ? tr("%1 — WebSocket Workbench").arg(current->title()) : tr("WebSocket Workbench"));
+    const QString tab = m_tabs->tabText(m_tabs->currentIndex());
+    setWindowTitle(tab.isEmpty() ? tr("WebSocket Workbench") : tr("%1 — WebSocket Workbench").arg(tab));
+}
+
+void MainWindow::onCurrentView(const std::function<void(SessionView *)> &action)
+{
+    if (SessionView *current = currentView())
+        action(current);
+    else
+        statusBar()->showMessage(tr("This tab is an imported log: open or choose a connection's tab for that."), 6000);
 }
 
 void MainWindow::rememberUrl(const QString &url)
@@ -255,7 +270,8 @@ void MainWindow::rememberUrl(const QString &url)
     // every tab's combo box shares the model: keep each one's text as typed
     QList<QPair<SessionView *, QString>> texts;
     for (int i = 0; i < m_tabs->count(); ++i)
-        texts.append({view(i), view(i)->urlText()});
+        if (SessionView *tab = view(i))
+            texts.append({tab, tab->urlText()});
     m_urlHistory->setStringList(urls);
     for (const auto &[v, text] : texts)
         v->setUrlText(text);
@@ -321,7 +337,9 @@ bool MainWindow::showOpenedProfile(const ProfileFileDialogs::OpenOutcome &outcom
 {
     if (!outcome.profile) {
         if (!outcome.error.isEmpty())
-            currentView()->showProblem(tr("The profile %1 was not opened: %2").arg(outcome.path, outcome.error));
+            onCurrentView([&](SessionView *v) {
+                v->showProblem(tr("The profile %1 was not opened: %2").arg(outcome.path, outcome.error));
+            });
         return false;
     }
     // a fresh tab, unless the current one is untouched (not connected, nothing logged, no name)
@@ -336,6 +354,72 @@ bool MainWindow::showOpenedProfile(const ProfileFileDialogs::OpenOutcome &outcom
     for (const QString &warning : outcome.warnings)
         target->session().note(tr("profile: %1").arg(warning));
     return true;
+}
+
+// --- session logs ----------------------------------------------------------------------------
+
+bool MainWindow::exportLog(const QString &path, QString *error)
+{
+    SessionView *current = currentView();
+    if (!current) {
+        if (error)
+            *error = tr("the current tab is an imported log, not a connection");
+        return false;
+    }
+    const SessionLogFormat format = path.endsWith(u".har"_s, Qt::CaseInsensitive) ? SessionLogFormat::Har
+                                                                                  : SessionLogFormat::JsonLines;
+    return exportSessionLog(current->session(), path, format, error);
+}
+
+void MainWindow::exportLogAs(bool har)
+{
+    onCurrentView([this, har](SessionView *v) {
+        const SessionLogFormat format = har ? SessionLogFormat::Har : SessionLogFormat::JsonLines;
+        const QString directory = m_settings ? m_settings->lastProfileDirectory() : QString();
+        const QString suggested = suggestedSessionLogFileName(v->session().url(), QDateTime::currentMSecsSinceEpoch(), format);
+        const QString path = QFileDialog::getSaveFileName(this, har ? tr("Export log as HAR") : tr("Export log as JSON Lines"),
+                                                          QDir(directory).filePath(suggested), sessionLogFileFilter(format));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (exportSessionLog(v->session(), path, format, &error))
+            v->session().note(tr("log exported to %1").arg(path));
+        else
+            v->showProblem(tr("The log was not exported: %1").arg(error));
+    });
+}
+
+bool MainWindow::importLog(const QString &path, QString *error)
+{
+    SessionImport imported = importSessionLog(path);
+    if (!imported.ok()) {
+        if (error)
+            *error = imported.error;
+        return false;
+    }
+    auto *view = new ImportedSessionView(*imported.record, path);
+    view->setImportWarnings(imported.skipped, imported.warnings);
+    const int index = m_tabs->addTab(view, view->title());
+    m_tabs->setTabToolTip(index, tr("%1 — read-only").arg(path));
+    m_tabs->setCurrentIndex(index);
+    if (QWidget *close = m_tabs->tabBar()->tabButton(index, QTabBar::RightSide))
+        close->setAccessibleName(tr("Close %1").arg(view->title()));
+    return true;
+}
+
+void MainWindow::chooseLogToImport()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import log"), {}, sessionLogImportFilter());
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!importLog(path, &error)) {
+        const QString text = tr("The log %1 was not imported: %2").arg(path, error);
+        if (SessionView *current = currentView())
+            current->showProblem(text);
+        else
+            statusBar()->showMessage(text, 15000);
+    }
 }
 
 // --- menus -----------------------------------------------------------------------------------
@@ -353,28 +437,32 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open connection profile…"), QKeySequence::Open, this,
                     [this] { showOpenedProfile(ProfileFileDialogs::openProfile(this, m_settings)); });
     file->addAction(tr("Save connection profile…"), QKeySequence::Save, this, [this] {
-        ProfileFileDialogs::saveProfile(this, currentView()->profile(), m_settings);
+        onCurrentView([this](SessionView *v) { ProfileFileDialogs::saveProfile(this, v->profile(), m_settings); });
     });
+    file->addSeparator();
+    file->addAction(tr("Export log as JSON Lines…"), this, [this] { exportLogAs(false); });
+    file->addAction(tr("Export log as HAR…"), this, [this] { exportLogAs(true); });
+    file->addAction(tr("Import log…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, &MainWindow::chooseLogToImport);
     file->addSeparator();
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
-    QAction *connectAction = connection->addAction(tr("Connect / Disconnect"), this, [this] { currentView()->toggleConnection(); });
+    QAction *connectAction = connection->addAction(tr("Connect / Disconnect"), this, [this] { onCurrentView([](SessionView *v) { v->toggleConnection(); }); });
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    connection->addAction(tr("Go to the URL"), QKeySequence(Qt::CTRL | Qt::Key_U), this, [this] { currentView()->focusUrl(); });
-    connection->addAction(tr("Use the built-in echo server (ws://)"), this, [this] { currentView()->useBuiltInServer(false); })
+    connection->addAction(tr("Go to the URL"), QKeySequence(Qt::CTRL | Qt::Key_U), this, [this] { onCurrentView([](SessionView *v) { v->focusUrl(); }); });
+    connection->addAction(tr("Use the built-in echo server (ws://)"), this, [this] { onCurrentView([](SessionView *v) { v->useBuiltInServer(false); }); })
             ->setEnabled(m_echoServer && m_echoServer->isRunning());
-    connection->addAction(tr("Use the built-in echo server (wss://)"), this, [this] { currentView()->useBuiltInServer(true); })
+    connection->addAction(tr("Use the built-in echo server (wss://)"), this, [this] { onCurrentView([](SessionView *v) { v->useBuiltInServer(true); }); })
             ->setEnabled(m_echoServer && m_echoServer->tlsUrl().isValid());
     connection->addSeparator();
-    connection->addAction(tr("Server certificate…"), this, [this] { currentView()->showServerCertificate(); });
+    connection->addAction(tr("Server certificate…"), this, [this] { onCurrentView([](SessionView *v) { v->showServerCertificate(); }); });
     connection->addAction(tr("Trusted certificates…"), this, &MainWindow::showPinsManager);
 
     QMenu *log = menuBar()->addMenu(tr("&Log"));
-    log->addAction(tr("Find"), QKeySequence::Find, this, [this] { currentView()->logPanel().focusFilter(); });
-    log->addAction(tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] { currentView()->session().clearLogs(); });
+    log->addAction(tr("Find"), QKeySequence::Find, this, [this] { onCurrentView([](SessionView *v) { v->logPanel().focusFilter(); }); });
+    log->addAction(tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] { onCurrentView([](SessionView *v) { v->session().clearLogs(); }); });
     log->addAction(tr("Compose a message"), QKeySequence(Qt::CTRL | Qt::Key_M), this,
-                   [this] { currentView()->composer().focusMessage(); });
+                   [this] { onCurrentView([](SessionView *v) { v->composer().focusMessage(); }); });
 }
 
 void MainWindow::showPinsManager()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QMainWindow>
 
 #include "api/messagewebsocket.h"
@@ -62,6 +64,10 @@ public:
     void saveSettings();
     /** Opens a connection profile file in a new tab; false with the reason shown in the tab. */
     bool openProfile(const QString &path);
+    /** Writes the current connection's log (JSON Lines or HAR by the name's suffix .har); false + error. */
+    bool exportLog(const QString &path, QString *error = nullptr);
+    /** Opens a session log file (JSON Lines or HAR) in a read-only tab; false + error. */
+    bool importLog(const QString &path, QString *error = nullptr);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -74,6 +80,10 @@ private:
     void updateWindowTitle();
     void showPinsManager();
     void restoreSettings();
+    void exportLogAs(bool har);
+    void chooseLogToImport();
+    /** Runs action on the current tab when it is a connection (not an imported log). */
+    void onCurrentView(const std::function<void(SessionView *)> &action);
     bool showOpenedProfile(const ProfileFileDialogs::OpenOutcome &outcome);
 
     BuiltInEchoServer *m_echoServer;

@@ -31,6 +31,8 @@
 #include "models/messagelogmodel.h"
 #include "scriptedserver.h"
 #include "session.h"
+#include "persistence/connectionprofile.h"
+#include "widgets/importedsessionview.h"
 #include "persistence/workbenchsettings.h"
 #include "sessionview.h"
 #include "widgetlookup.h"
@@ -281,6 +283,76 @@ private Q_SLOTS:
         QCOMPARE(headers.first().first, QByteArray("X-Team"));
         QCOMPARE(window.urlHistory().value(0), m_echo.url().toString());
         QCOMPARE(named<QComboBox>(second, u"URL"_s)->findText(m_echo.url().toString()), 0); // the shared history
+    }
+
+    void exportedLogImportsIntoAReadOnlyTabByteForByte()
+    {
+        Ui::MainWindow window(&m_echo, m_pins.get());
+        window.show();
+        named<QPushButton>(&window, u"Connect"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.session().state(), ConnectionState::Open, 10000);
+        QByteArray everyByte;
+        for (int b = 0; b < 256; ++b)
+            everyByte.append(char(b));
+        QVERIFY(window.session().sendAs(SocketMessageType::Binary, everyByte));
+        QVERIFY(window.session().sendAs(SocketMessageType::Utf8, u"grüße"_s.toUtf8()));
+        const auto *log = window.session().messageLog();
+        QTRY_VERIFY(logRows(&window).filter(u"grüße"_s).size() == 2);
+
+        for (const QString &name : {u"session.jsonl"_s, u"session.har"_s}) {
+            const QString path = m_dataDir.filePath(name);
+            QString error;
+            QVERIFY2(window.exportLog(path, &error), qPrintable(error));
+            const int tabs = window.viewCount();
+            QVERIFY2(window.importLog(path, &error), qPrintable(error));
+            QCOMPARE(window.viewCount(), tabs + 1);
+            QVERIFY(!window.currentView()); // the imported tab is no connection
+            auto *imported = qobject_cast<Ui::ImportedSessionView *>(window.findChildren<Ui::ImportedSessionView *>().last());
+            QVERIFY(imported);
+            QVERIFY(!named<QPushButton>(imported, u"Connect"_s));
+            QList<QByteArray> original;
+            QList<QByteArray> back;
+            for (int row = 0; row < log->rowCount(); ++row)
+                if (log->entry(row).direction != Ui::LogEntry::Direction::None)
+                    original << log->entry(row).data;
+            for (int row = 0; row < imported->messageLog()->rowCount(); ++row)
+                if (imported->messageLog()->entry(row).direction != Ui::LogEntry::Direction::None)
+                    back << imported->messageLog()->entry(row).data;
+            QCOMPARE(back, original);
+            QVERIFY(back.contains(everyByte));
+            window.closeConnection(window.viewCount() - 1); // the imported tab goes; the connection stays
+            QCOMPARE(window.session().state(), ConnectionState::Open);
+        }
+        QString error;
+        QVERIFY(!window.importLog(m_dataDir.filePath(u"missing.jsonl"_s), &error));
+        QVERIFY2(!error.isEmpty(), "an import that fails says why");
+    }
+
+    void profileFileOpensInATab()
+    {
+        Ui::ConnectionProfile profile;
+        profile.name = u"staging"_s;
+        profile.url = u"wss://staging.example:8443/socket"_s;
+        profile.control.maxMessageSize = 1 << 20;
+        profile.headers = {{"X-Api-Version", "3"}};
+        profile.savedMessages = {{u"hello"_s, SocketMessageType::Utf8, "hello"}};
+        const QString path = m_dataDir.filePath(u"staging.wswprofile.json"_s);
+        QString error;
+        QVERIFY2(Ui::ProfileFile::save(path, profile, {}, &error), qPrintable(error));
+
+        Ui::MainWindow window(&m_echo, m_pins.get());
+        window.show();
+        QVERIFY(window.openProfile(path));
+        QCOMPARE(window.viewCount(), 1); // the untouched first tab takes it
+        Ui::SessionView *tab = window.currentView();
+        QCOMPARE(tab->title(), u"staging"_s);
+        QCOMPARE(tab->urlText(), profile.url);
+        QCOMPARE(tab->controlEditor().control()->maxMessageSize, 1u << 20);
+        QCOMPARE(tab->profile().savedMessages, profile.savedMessages);
+        QVERIFY(window.openProfile(path)); // again: a second tab, the first one is named now
+        QCOMPARE(window.viewCount(), 2);
+        QVERIFY(!window.openProfile(m_dataDir.filePath(u"nothing-here.json"_s)));
+        QVERIFY2(!window.errorText().isEmpty(), "the reason shows inline");
     }
 
     void controlLocksWhileConnectedExceptMessageType()
