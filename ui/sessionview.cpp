@@ -13,6 +13,7 @@
 #include <QUrl>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
@@ -115,6 +116,7 @@ SessionView::SessionView(BuiltInEchoServer *echoServer, PinStore *pins, QAbstrac
     m_center->addWidget(buildInspectors());
     m_center->setStretchFactor(0, 3);
     m_center->setStretchFactor(1, 2);
+    m_center->setSizes({480, 320});
     m_center->setChildrenCollapsible(false);
     m_composer = new Composer;
 
@@ -288,7 +290,12 @@ QWidget *SessionView::buildInspectors()
     connect(m_logPanel, &MessageLogPanel::autoScrollChanged, m_frameInspector, &FrameInspector::setFollowing);
     m_inspectors->addTab(m_handshakeView, tr("Handshake"));
     m_inspectors->addTab(m_informationView, tr("Information"));
-    m_inspectors->addTab(new StatisticsView(m_session), tr("Statistics")); // samples even while hidden
+    // in a scroll area: the charts' minimum size must not take the log's height away
+    auto *statistics = new QScrollArea;
+    statistics->setWidget(new StatisticsView(m_session)); // samples even while hidden
+    statistics->setWidgetResizable(true);
+    statistics->setFrameShape(QFrame::NoFrame);
+    m_inspectors->addTab(statistics, tr("Statistics"));
     return m_inspectors;
 }
 

@@ -32,6 +32,7 @@
 #include "widgets/statisticsview.h"
 #include "statistics/autopinger.h"
 #include <QTimer>
+#include <QSplitter>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Wsw;
@@ -263,7 +264,11 @@ int main(int argc, char *argv[])
         settle(trafficSeconds * 1000);
         traffic.stop();
         settle(1200); // the last samples
+        named<QTabWidget>(&window, u"Connections"_s)->setCurrentWidget(prices);
         selectInspector(*prices, u"Statistics"_s);
+        for (QSplitter *splitter : prices->findChildren<QSplitter *>())
+            if (splitter->orientation() == Qt::Vertical)
+                splitter->setSizes({200, 560}); // as a person would drag it to watch the charts
         ok &= save(&window, directory, u"statistics"_s);
         selectInspector(*prices, u"Message"_s);
         ok &= save(&window, directory, u"two-tabs"_s);
@@ -274,7 +279,7 @@ int main(int argc, char *argv[])
         saved.addMessage({u"binary snapshot request"_s, SocketMessageType::Binary, QByteArray::fromHex("0a0b0c0d01020304")});
         saved.setCurrentRow(1);
         named<QTabWidget>(chat, u"Connection settings"_s)->setCurrentWidget(&saved);
-        window.findChild<QTabWidget *>()->setCurrentWidget(chat);
+        named<QTabWidget>(&window, u"Connections"_s)->setCurrentWidget(chat);
         saved.startRepeat();
         settle(1500);
         ok &= save(&window, directory, u"saved-messages"_s);

@@ -153,13 +153,16 @@ QWidget *SavedMessagesPanel::buildButtonRow()
     m_upButton = newButton(tr("Move &up"), tr("Move the saved message up"), tr("Move the selected message one place up"), row);
     m_downButton = newButton(tr("Move do&wn"), tr("Move the saved message down"), tr("Move the selected message one place down"), row);
 
-    auto *layout = new QHBoxLayout(row);
+    // two rows, so the panel fits the settings column beside the log
+    auto *layout = new QGridLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    for (QPushButton *b : {m_sendButton, m_addButton, m_editButton, m_renameButton, m_deleteButton})
-        layout->addWidget(b);
-    layout->addStretch(1);
-    layout->addWidget(m_upButton);
-    layout->addWidget(m_downButton);
+    layout->addWidget(m_sendButton, 0, 0);
+    layout->addWidget(m_addButton, 0, 1);
+    layout->addWidget(m_editButton, 0, 2);
+    layout->addWidget(m_renameButton, 0, 3);
+    layout->addWidget(m_deleteButton, 1, 0);
+    layout->addWidget(m_upButton, 1, 1);
+    layout->addWidget(m_downButton, 1, 2);
 
     connect(m_addButton, &QPushButton::clicked, this, &SavedMessagesPanel::openAddDialog);
     connect(m_editButton, &QPushButton::clicked, this, &SavedMessagesPanel::openEditDialog);
@@ -217,7 +220,7 @@ QWidget *SavedMessagesPanel::buildRepeatAndFragmentRows()
     grid->addWidget(m_count, 0, 3);
     grid->addWidget(m_startButton, 0, 4);
     grid->addWidget(m_stopButton, 0, 5);
-    grid->addWidget(m_repeatStatus, 0, 6);
+    grid->addWidget(m_repeatStatus, 2, 0, 1, 6); // its own line: "Stopped: the connection closed" is long
     grid->addWidget(buddyLabel(tr("&Frame size:"), m_frameSize), 1, 0);
     grid->addWidget(m_frameSize, 1, 1);
     grid->addWidget(m_frameSizeReadable, 1, 2, 1, 2);
