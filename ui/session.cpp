@@ -6,6 +6,7 @@
 #include "format/messageformat.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
+#include "transfertracker.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -35,6 +36,7 @@ Session::Session(QObject *parent)
     , m_socket(this)
     , m_messageLog(new MessageLogModel(this))
     , m_frameLog(new FrameLogModel(this))
+    , m_transfers(new TransferTracker(&m_socket, this))
 {
     m_socket.setMessageType(SocketMessageType::Utf8); // people type text first
     m_informationTimer.setInterval(1000);
@@ -130,10 +132,12 @@ bool Session::close(quint16 code, const QString &reason)
 bool Session::send(const QByteArray &payload)
 {
     const SocketMessageType type = m_socket.control().messageType;
+    const qint64 queuedBefore = m_socket.bytesQueued();
     if (!m_socket.sendMessage(payload)) {
         setError(m_socket.lastError());
         return false;
     }
+    m_transfers->noteSend(payload.size(), queuedBefore);
     LogEntry entry;
     entry.timestampMs = QDateTime::currentMSecsSinceEpoch();
     entry.kind = LogEntry::Kind::Message;
@@ -168,6 +172,23 @@ void Session::clearLogs()
 {
     m_messageLog->clear();
     m_frameLog->clear();
+}
+
+void Session::cancelTransfers()
+{
+    const QList<Transfer> transfers = m_transfers->transfers();
+    if (transfers.isEmpty())
+        return;
+    QStringList what;
+    for (const Transfer &t : transfers) {
+        const QString size = Format::byteSize(quint64(t.totalBytes >= 0 ? t.totalBytes : t.doneBytes));
+        const QString done = t.totalBytes >= 0 ? tr("%1 % done").arg(t.totalBytes > 0 ? t.doneBytes * 100 / t.totalBytes : 100) : tr("total unknown");
+        what << (t.direction == Transfer::Direction::Sending ? tr("sending %1, %2") : tr("receiving %1, %2"))
+                        .arg(size, done);
+    }
+    logEvent(tr("transfer cancelled (%1): dropping the connection").arg(what.join(u"; "_s)));
+    m_transfers->cancelAll();
+    disconnectNow();
 }
 
 void Session::onStateChanged(ConnectionState state)

@@ -14,6 +14,7 @@ namespace Wsw::Ui {
 
 class FrameLogModel;
 class MessageLogModel;
+class TransferTracker;
 
 /**
  * One connection of the workbench, without widgets: the socket, the message and frame logs,
@@ -70,6 +71,14 @@ public:
     void note(const QString &text) { logEvent(text); }
     /** Forgets the logged messages and frames (the connection is untouched). */
     void clearLogs();
+    /** Messages over its threshold on their way (progress strip); sends are noted by send(). */
+    TransferTracker *transfers() const { return m_transfers; }
+    /**
+     * Gives up on the transfers in progress: they end as Cancelled, a note goes to the log and
+     * the connection is dropped at once (abort): a close frame would queue behind the message
+     * being sent, or wait for the rest of the one arriving.
+     */
+    void cancelTransfers();
 
 Q_SIGNALS:
     void stateChanged(Wsw::ConnectionState state);
@@ -115,6 +124,7 @@ private:
     QPointer<WebSocketServerCustomValidationRequestedEventArgs> m_validation; // owned by the socket
     Deferral m_deferral;
     bool m_endPending = false;
+    TransferTracker *m_transfers;
 };
 
 } // namespace Wsw::Ui
