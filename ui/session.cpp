@@ -6,6 +6,7 @@
 #include "format/messageformat.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
+#include "partedsender.h"
 #include "transfertracker.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,6 +38,7 @@ Session::Session(QObject *parent)
     , m_messageLog(new MessageLogModel(this))
     , m_frameLog(new FrameLogModel(this))
     , m_transfers(new TransferTracker(&m_socket, this))
+    , m_parted(new PartedSender(&m_socket, m_transfers, this))
 {
     m_socket.setMessageType(SocketMessageType::Utf8); // people type text first
     m_informationTimer.setInterval(1000);
@@ -132,18 +134,35 @@ bool Session::close(quint16 code, const QString &reason)
 bool Session::send(const QByteArray &payload)
 {
     const SocketMessageType type = m_socket.control().messageType;
-    const qint64 queuedBefore = m_socket.bytesQueued();
-    if (!m_socket.sendMessage(payload)) {
-        setError(m_socket.lastError());
+    if (m_parted->isSending()) {
+        setError(WebSocketError(ErrorDetail::FragmentedMessageInProgress,
+                                tr("a big message is still going out in parts; send again once it is through")));
         return false;
     }
-    m_transfers->noteSend(payload.size(), queuedBefore);
+    const bool inParts = m_sendInPartsFrom > 0 && payload.size() >= m_sendInPartsFrom;
+    if (inParts) {
+        WebSocketError error;
+        if (!m_parted->start(payload, &error)) {
+            setError(error);
+            return false;
+        }
+    } else {
+        const qint64 queuedBefore = m_socket.bytesQueued();
+        if (!m_socket.sendMessage(payload)) {
+            setError(m_socket.lastError());
+            return false;
+        }
+        m_transfers->noteSend(payload.size(), queuedBefore);
+    }
     LogEntry entry;
     entry.timestampMs = QDateTime::currentMSecsSinceEpoch();
     entry.kind = LogEntry::Kind::Message;
     entry.direction = LogEntry::Direction::Sent;
     entry.type = type;
     entry.data = payload;
+    if (inParts)
+        entry.text = tr("sent as a fragmented message, %1 per frame, so the window stays responsive")
+                             .arg(Format::byteSize(quint64(m_parted->partBytes())));
     m_messageLog->append(std::move(entry));
     if (m_lastError.isError())
         setError({});
@@ -187,6 +206,7 @@ void Session::cancelTransfers()
                         .arg(size, done);
     }
     logEvent(tr("transfer cancelled (%1): dropping the connection").arg(what.join(u"; "_s)));
+    m_parted->stop();
     m_transfers->cancelAll();
     disconnectNow();
 }

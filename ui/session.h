@@ -14,6 +14,7 @@ namespace Wsw::Ui {
 
 class FrameLogModel;
 class MessageLogModel;
+class PartedSender;
 class TransferTracker;
 
 /**
@@ -58,8 +59,16 @@ public:
     /** Drops the connection without a close frame (or abandons a connect in progress). */
     void disconnectNow();
     bool close(quint16 code, const QString &reason);
-    /** Sends one message in the current message type and logs it; false + lastError() when refused. */
+    /**
+     * Sends one message in the current message type and logs it; false + lastError() when refused.
+     * From sendInPartsFrom() bytes on it goes out as a fragmented message a part at a time
+     * (PartedSender), so compressing and masking it never block the window.
+     */
     bool send(const QByteArray &payload);
+    /** Messages of at least this many bytes go out in parts; 0 = never (one sendMessage() call). */
+    void setSendInPartsFrom(qint64 bytes) { m_sendInPartsFrom = bytes; }
+    qint64 sendInPartsFrom() const { return m_sendInPartsFrom; }
+    static constexpr qint64 DefaultSendInPartsBytes = 16 * 1024 * 1024;
     bool ping(const QByteArray &payload);
     void setMessageType(SocketMessageType type);
     SocketMessageType messageType() const { return m_socket.control().messageType; }
@@ -125,6 +134,8 @@ private:
     Deferral m_deferral;
     bool m_endPending = false;
     TransferTracker *m_transfers;
+    PartedSender *m_parted;
+    qint64 m_sendInPartsFrom = DefaultSendInPartsBytes;
 };
 
 } // namespace Wsw::Ui

@@ -42,8 +42,33 @@ void TransferTracker::noteSend(qint64 messageBytes, qint64 queuedBefore)
     Active extra;
     extra.wireStart = queuedBefore;
     extra.wireEnd = std::max(m_socket->bytesQueued(), queuedBefore + 1);
+    extra.messageQueued = messageBytes;
     start(Transfer::Direction::Sending, messageBytes, 0, extra);
     onBytesWritten(0); // what already left (a reply may have gone out before this call)
+}
+
+quint64 TransferTracker::beginPartedSend(qint64 messageBytes, qint64 queuedBefore)
+{
+    if (messageBytes < m_threshold)
+        return 0;
+    Active extra;
+    extra.wireStart = queuedBefore;
+    extra.wireEnd = queuedBefore;
+    extra.allQueued = false;
+    return start(Transfer::Direction::Sending, messageBytes, 0, extra).id;
+}
+
+void TransferTracker::notePartQueued(quint64 id, qint64 messageBytesQueued, bool last)
+{
+    for (qsizetype i = 0; i < m_active.size(); ++i) {
+        if (m_active[i].id != id)
+            continue;
+        m_extra[i].wireEnd = std::max(m_socket->bytesQueued(), m_extra[i].wireStart + 1);
+        m_extra[i].messageQueued = messageBytesQueued;
+        m_extra[i].allQueued = last;
+        onBytesWritten(0);
+        return;
+    }
 }
 
 void TransferTracker::cancelAll()
@@ -66,12 +91,14 @@ void TransferTracker::onBytesWritten(qint64 bytes)
             continue;
         }
         const Active &extra = m_extra[i];
-        const qint64 wire = extra.wireEnd - extra.wireStart;
+        const qint64 wire = std::max<qint64>(extra.wireEnd - extra.wireStart, 1);
         const qint64 out = std::clamp<qint64>(m_written - extra.wireStart, 0, wire);
         // message bytes in proportion to the wire bytes out (headers, compression)
-        const auto done = qint64(double(m_active[i].totalBytes) * double(out) / double(wire));
+        const auto share = qint64(double(extra.messageQueued) * double(out) / double(wire));
+        const bool complete = extra.allQueued && out == wire;
+        const qint64 total = m_active[i].totalBytes;
         const qsizetype before = m_active.size();
-        update(i, out == wire ? m_active[i].totalBytes : done, m_active[i].totalBytes, false);
+        update(i, complete ? total : std::min(share, total - 1), total, false);
         if (m_active.size() == before)
             ++i; // else it finished and the next one moved here
     }

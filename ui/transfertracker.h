@@ -44,7 +44,8 @@ struct Transfer {
  * Turns a session's socket signals into transfers of messages of at least threshold() bytes
  * (default 1 MiB), for a progress strip. No widgets.
  *
- * Sends: call noteSend() right after a successful sendMessage(). The message occupies a range of
+ * Sends: call noteSend() right after a successful sendMessage() (PartedSender calls
+ * beginPartedSend() and notePartQueued()). The message occupies a range of
  * MessageWebSocket::bytesQueued(); its progress is how much of that range bytesWritten() has
  * reported, i.e. what really left for the socket, not what was queued (compression and frame
  * headers are scaled away: doneBytes counts message bytes).
@@ -79,6 +80,13 @@ public:
      * enough. queuedBefore: socket->bytesQueued() read just before that send.
      */
     void noteSend(qint64 messageBytes, qint64 queuedBefore);
+    /**
+     * A message of messageBytes goes out in parts (PartedSender), its first part just accepted:
+     * returns the transfer's id, or 0 when it is too small to be one. queuedBefore as for noteSend().
+     */
+    quint64 beginPartedSend(qint64 messageBytes, qint64 queuedBefore);
+    /** The parts of transfer id queued so far hold messageBytesQueued message bytes; last: all of them. */
+    void notePartQueued(quint64 id, qint64 messageBytesQueued, bool last);
     /** Ends every transfer in progress as Cancelled (the caller then closes the connection). */
     void cancelAll();
 
@@ -92,8 +100,10 @@ private:
     struct Active {
         qint64 startedNs = 0;
         qint64 lastReportNs = 0;
-        qint64 wireStart = 0; // sends: the message's range of bytesQueued()
+        qint64 wireStart = 0; // sends: the message's range of bytesQueued() (so far, when in parts)
         qint64 wireEnd = 0;
+        qint64 messageQueued = 0; // sends: message bytes in that range
+        bool allQueued = true;    // sends in parts: false until the last part is queued
     };
 
     void onConnected();

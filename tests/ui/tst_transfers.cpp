@@ -13,7 +13,9 @@
 #include <QTest>
 #include <QVBoxLayout>
 
+#include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
+#include "partedsender.h"
 #include "server/localechoserver.h"
 #include "session.h"
 #include "widgetlookup.h"
@@ -88,6 +90,7 @@ private Q_SLOTS:
     void bigMessageProgressesToTheEnd_data();
     void bigMessageProgressesToTheEnd();
     void smallMessageMakesNoTransfer();
+    void textInPartsStaysValidUtf8();
     void cancelDropsTheConnection();
     void connectionLossInterruptsTransfers();
     void describeSaysItInWords();
@@ -130,14 +133,19 @@ bool tst_Transfers::open(Session &session, bool compress)
 void tst_Transfers::bigMessageProgressesToTheEnd_data()
 {
     QTest::addColumn<bool>("compress");
-    QTest::newRow("uncompressed") << false;
-    QTest::newRow("permessage-deflate") << true; // progress on the wire, scaled to message bytes
+    QTest::addColumn<bool>("inParts");
+    QTest::newRow("uncompressed") << false << false;
+    QTest::newRow("permessage-deflate") << true << false; // progress on the wire, scaled to message bytes
+    QTest::newRow("uncompressed, in parts") << false << true;
+    QTest::newRow("permessage-deflate, in parts") << true << true;
 }
 
 void tst_Transfers::bigMessageProgressesToTheEnd()
 {
     QFETCH(bool, compress);
+    QFETCH(bool, inParts);
     Session session;
+    session.setSendInPartsFrom(inParts ? Session::DefaultSendInPartsBytes : 0);
     StripWindow w(&session);
     QVERIFY(w.strip->isHidden());
     QVERIFY(open(session, compress));
@@ -170,6 +178,10 @@ void tst_Transfers::bigMessageProgressesToTheEnd()
     QCOMPARE(session.transfers()->transfers().first().direction, Transfer::Direction::Sending);
     QVERIFY(w.strip->isVisible());
     QVERIFY(named<QProgressBar>(w.strip, u"Sending progress"_s));
+    if (inParts) { // one message at a time: the next waits, in words
+        QVERIFY(!session.send("meanwhile"_ba));
+        QCOMPARE(session.lastError().detail(), ErrorDetail::FragmentedMessageInProgress);
+    }
 
     QSignalSpy echoed(&session.socket(), &MessageWebSocket::messageReceived);
     QVERIFY(echoed.wait(WaitMs));
@@ -207,6 +219,11 @@ void tst_Transfers::bigMessageProgressesToTheEnd()
     const LogEntry &echo = messages->entry(messages->rowCount() - 1);
     QCOMPARE(echo.data.size(), BigBytes);
     QVERIFY(echo.data == payload);
+    const quint64 frames = session.socket().information().counters.framesSent;
+    if (inParts) // RFC 6455 §5.4: a fragmented message, a part per frame
+        QCOMPARE(frames, quint64(BigBytes / (compress ? PartedSender::CompressedPartBytes : PartedSender::PartBytes)));
+    else
+        QCOMPARE(frames, 1u);
     bool sharedWithTheSender = false;
     for (int row = 0; row < messages->rowCount(); ++row) {
         const LogEntry &e = messages->entry(row);
@@ -237,6 +254,47 @@ void tst_Transfers::smallMessageMakesNoTransfer()
     QCOMPARE(log.started.size(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(log.finishedOf(Transfer::Direction::Sending), WaitMs);
     QCOMPARE(log.finishedOf(Transfer::Direction::Sending)->outcome, Transfer::Outcome::Completed);
+}
+
+void tst_Transfers::textInPartsStaysValidUtf8()
+{
+    Session session;
+    session.setSendInPartsFrom(MiB);
+    QVERIFY(open(session, false));
+    session.setMessageType(SocketMessageType::Utf8);
+    QSignalSpy received(&session.socket(), &MessageWebSocket::messageReceived);
+
+    // invalid UTF-8 is refused before any part goes out, and the connection stays usable
+    QByteArray bad(2 * MiB, 'a');
+    bad[bad.size() - 1] = char(0xFF);
+    QVERIFY(!session.send(bad));
+    QCOMPARE(session.lastError().detail(), ErrorDetail::InvalidUtf8InOutgoingText);
+
+    // "a" then two-byte characters: every part boundary falls inside one unless moved
+    QByteArray text("a");
+    while (text.size() < 3 * MiB)
+        text += "\xc3\xa9"_ba;
+    QVERIFY(session.send(text));
+    QVERIFY(received.wait(WaitMs));
+    const auto echo = received.first().first().value<MessageWebSocketMessageReceivedEventArgs>();
+    QCOMPARE(echo.messageType(), SocketMessageType::Utf8);
+    QVERIFY(echo.data() == text);
+    QCOMPARE(session.state(), ConnectionState::Open);
+    // no part ends inside a character: the first is one byte short of 1 MiB for that
+    FrameLogModel *frames = session.frameLog();
+    frames->flush();
+    QList<quint64> outgoing;
+    for (int row = 0; row < frames->rowCount(); ++row) {
+        if (frames->frame(row).direction == FrameDirection::Outgoing && frames->frame(row).opcode != 0x8)
+            outgoing << frames->frame(row).payloadLength;
+    }
+    QCOMPARE(outgoing.size(), 4);
+    QCOMPARE(outgoing.first(), quint64(PartedSender::PartBytes - 1));
+    qsizetype boundary = 0;
+    for (int i = 0; i < 3; ++i) {
+        boundary += qsizetype(outgoing[i]);
+        QVERIFY2((quint8(text[boundary]) & 0xC0) != 0x80, qPrintable(QString::number(i)));
+    }
 }
 
 void tst_Transfers::cancelDropsTheConnection()

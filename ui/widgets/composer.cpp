@@ -61,6 +61,12 @@ Composer::Composer(QWidget *parent)
     setOpen(false);
 }
 
+Composer::~Composer()
+{
+    if (m_fileRead)
+        m_fileRead->cancel(); // the worker stops at its next chunk instead of reading on for nobody
+}
+
 QWidget *Composer::buildTypeSwitch()
 {
     // Text/Binary as a two-segment switch: it decides how the next message goes out

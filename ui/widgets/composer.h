@@ -43,6 +43,7 @@ public:
     static constexpr qint64 MaxFileBytes = 1024ll * 1024 * 1024;
 
     explicit Composer(QWidget *parent = nullptr);
+    ~Composer() override;
 
     void setMessageType(SocketMessageType type);
     SocketMessageType messageType() const;
