@@ -359,6 +359,8 @@ void tst_Transfers::stripShowsEachTransfer()
     // the tracker's signals played by hand: a send with a known total, a fragmented receive without
     Session session;
     StripWindow w(&session);
+    w.window.layout()->addWidget(new Composer); // the strip goes above the composer
+    w.window.resize(900, 300);
     TransferTracker *tracker = session.transfers();
     Transfer send;
     send.id = 1001;
