@@ -139,7 +139,11 @@ bool Session::send(const QByteArray &payload)
                                 tr("a big message is still going out in parts; send again once it is through")));
         return false;
     }
-    const bool inParts = m_sendInPartsFrom > 0 && payload.size() >= m_sendInPartsFrom;
+    // measured on 256 MiB of incompressible data: one sendMessage() took 12 s compressed, 0.15-0.35 s not
+    const bool inParts = m_sendInPartsFrom > 0
+            && (payload.size() >= m_sendInPartsFrom
+                || (payload.size() >= CompressedSendInPartsBytes
+                    && m_socket.information().compression.outgoingCompressed));
     if (inParts) {
         WebSocketError error;
         if (!m_parted->start(payload, &error)) {

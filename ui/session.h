@@ -61,14 +61,16 @@ public:
     bool close(quint16 code, const QString &reason);
     /**
      * Sends one message in the current message type and logs it; false + lastError() when refused.
-     * From sendInPartsFrom() bytes on it goes out as a fragmented message a part at a time
-     * (PartedSender), so compressing and masking it never block the window.
+     * From sendInPartsFrom() bytes on (CompressedSendInPartsBytes when compression is in force:
+     * deflate is some hundred times slower than masking) it goes out as a fragmented message a
+     * part at a time (PartedSender), so compressing and masking it never block the window.
      */
     bool send(const QByteArray &payload);
     /** Messages of at least this many bytes go out in parts; 0 = never (one sendMessage() call). */
     void setSendInPartsFrom(qint64 bytes) { m_sendInPartsFrom = bytes; }
     qint64 sendInPartsFrom() const { return m_sendInPartsFrom; }
     static constexpr qint64 DefaultSendInPartsBytes = 16 * 1024 * 1024;
+    static constexpr qint64 CompressedSendInPartsBytes = 1024 * 1024;
     bool ping(const QByteArray &payload);
     void setMessageType(SocketMessageType type);
     SocketMessageType messageType() const { return m_socket.control().messageType; }

@@ -91,6 +91,8 @@ private Q_SLOTS:
     void bigMessageProgressesToTheEnd();
     void smallMessageMakesNoTransfer();
     void textInPartsStaysValidUtf8();
+    void whenPartsAreUsed_data();
+    void whenPartsAreUsed();
     void cancelDropsTheConnection();
     void connectionLossInterruptsTransfers();
     void describeSaysItInWords();
@@ -254,6 +256,32 @@ void tst_Transfers::smallMessageMakesNoTransfer()
     QCOMPARE(log.started.size(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(log.finishedOf(Transfer::Direction::Sending), WaitMs);
     QCOMPARE(log.finishedOf(Transfer::Direction::Sending)->outcome, Transfer::Outcome::Completed);
+}
+
+void tst_Transfers::whenPartsAreUsed_data()
+{
+    QTest::addColumn<bool>("compress");
+    QTest::addColumn<qsizetype>("bytes");
+    QTest::addColumn<quint64>("frames");
+    QTest::newRow("uncompressed 2 MiB: whole") << false << 2 * MiB << quint64(1);
+    QTest::newRow("uncompressed 16 MiB: in parts") << false << 16 * MiB << quint64(16);
+    QTest::newRow("compressed 2 MiB: in parts") << true << 2 * MiB << quint64(2 * MiB / PartedSender::CompressedPartBytes);
+    QTest::newRow("compressed 1 MiB - 1: whole") << true << MiB - 1 << quint64(1);
+}
+
+void tst_Transfers::whenPartsAreUsed()
+{
+    QFETCH(bool, compress);
+    QFETCH(qsizetype, bytes);
+    QFETCH(quint64, frames);
+    Session session;
+    QVERIFY(open(session, compress));
+    QSignalSpy received(&session.socket(), &MessageWebSocket::messageReceived);
+    const QByteArray payload = patternBytes(bytes);
+    QVERIFY(session.send(payload));
+    QVERIFY(received.wait(WaitMs));
+    QVERIFY(received.first().first().value<MessageWebSocketMessageReceivedEventArgs>().data() == payload);
+    QCOMPARE(session.socket().information().counters.framesSent, frames);
 }
 
 void tst_Transfers::textInPartsStaysValidUtf8()
