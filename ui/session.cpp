@@ -8,6 +8,8 @@
 #include "format/messageformat.h"
 #include "models/framelogmodel.h"
 #include "models/messagelogmodel.h"
+#include "partedsender.h"
+#include "transfertracker.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -37,6 +39,8 @@ Session::Session(QObject *parent)
     , m_socket(this)
     , m_messageLog(new MessageLogModel(this))
     , m_frameLog(new FrameLogModel(this))
+    , m_transfers(new TransferTracker(&m_socket, this))
+    , m_parted(new PartedSender(&m_socket, m_transfers, this))
 {
     m_socket.setMessageType(SocketMessageType::Utf8); // people type text first
     m_informationTimer.setInterval(1000);
@@ -132,9 +136,29 @@ bool Session::close(quint16 code, const QString &reason)
 bool Session::send(const QByteArray &payload)
 {
     const SocketMessageType type = m_socket.control().messageType;
-    if (!m_socket.sendMessage(payload)) {
-        setError(m_socket.lastError());
+    if (m_parted->isSending()) {
+        setError(WebSocketError(ErrorDetail::FragmentedMessageInProgress,
+                                tr("a big message is still going out in parts; send again once it is through")));
         return false;
+    }
+    // measured on 256 MiB of incompressible data: one sendMessage() took 12 s compressed, 0.15-0.35 s not
+    const bool inParts = m_sendInPartsFrom > 0
+            && (payload.size() >= m_sendInPartsFrom
+                || (payload.size() >= CompressedSendInPartsBytes
+                    && m_socket.information().compression.outgoingCompressed));
+    if (inParts) {
+        WebSocketError error;
+        if (!m_parted->start(payload, &error)) {
+            setError(error);
+            return false;
+        }
+    } else {
+        const qint64 queuedBefore = m_socket.bytesQueued();
+        if (!m_socket.sendMessage(payload)) {
+            setError(m_socket.lastError());
+            return false;
+        }
+        m_transfers->noteSend(payload.size(), queuedBefore);
     }
     LogEntry entry;
     entry.timestampMs = QDateTime::currentMSecsSinceEpoch();
@@ -142,6 +166,9 @@ bool Session::send(const QByteArray &payload)
     entry.direction = LogEntry::Direction::Sent;
     entry.type = type;
     entry.data = payload;
+    if (inParts)
+        entry.text = tr("sent as a fragmented message, %1 per frame, so the window stays responsive")
+                             .arg(Format::byteSize(quint64(m_parted->partBytes())));
     m_messageLog->append(std::move(entry));
     if (m_lastError.isError())
         setError({});
@@ -183,6 +210,24 @@ void Session::clearLogs()
 {
     m_messageLog->clear();
     m_frameLog->clear();
+}
+
+void Session::cancelTransfers()
+{
+    const QList<Transfer> transfers = m_transfers->transfers();
+    if (transfers.isEmpty())
+        return;
+    QStringList what;
+    for (const Transfer &t : transfers) {
+        const QString size = Format::byteSize(quint64(t.totalBytes >= 0 ? t.totalBytes : t.doneBytes));
+        const QString done = t.totalBytes >= 0 ? tr("%1 % done").arg(t.totalBytes > 0 ? t.doneBytes * 100 / t.totalBytes : 100) : tr("total unknown");
+        what << (t.direction == Transfer::Direction::Sending ? tr("sending %1, %2") : tr("receiving %1, %2"))
+                        .arg(size, done);
+    }
+    logEvent(tr("transfer cancelled (%1): dropping the connection").arg(what.join(u"; "_s)));
+    m_parted->stop();
+    m_transfers->cancelAll();
+    disconnectNow();
 }
 
 void Session::onStateChanged(ConnectionState state)

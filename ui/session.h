@@ -14,6 +14,8 @@ namespace Wsw::Ui {
 
 class FrameLogModel;
 class MessageLogModel;
+class PartedSender;
+class TransferTracker;
 
 /**
  * One connection of the workbench, without widgets: the socket, the message and frame logs,
@@ -57,8 +59,18 @@ public:
     /** Drops the connection without a close frame (or abandons a connect in progress). */
     void disconnectNow();
     bool close(quint16 code, const QString &reason);
-    /** Sends one message in the current message type and logs it; false + lastError() when refused. */
+    /**
+     * Sends one message in the current message type and logs it; false + lastError() when refused.
+     * From sendInPartsFrom() bytes on (CompressedSendInPartsBytes when compression is in force:
+     * deflate is some hundred times slower than masking) it goes out as a fragmented message a
+     * part at a time (PartedSender), so compressing and masking it never block the window.
+     */
     bool send(const QByteArray &payload);
+    /** Messages of at least this many bytes go out in parts; 0 = never (one sendMessage() call). */
+    void setSendInPartsFrom(qint64 bytes) { m_sendInPartsFrom = bytes; }
+    qint64 sendInPartsFrom() const { return m_sendInPartsFrom; }
+    static constexpr qint64 DefaultSendInPartsBytes = 16 * 1024 * 1024;
+    static constexpr qint64 CompressedSendInPartsBytes = 1024 * 1024;
     bool ping(const QByteArray &payload);
     /**
      * A ping for a timer (the automatic pinger): counted, timed and answered like any other, but
@@ -88,6 +100,14 @@ public:
     void note(const QString &text) { logEvent(text); }
     /** Forgets the logged messages and frames (the connection is untouched). */
     void clearLogs();
+    /** Messages over its threshold on their way (progress strip); sends are noted by send(). */
+    TransferTracker *transfers() const { return m_transfers; }
+    /**
+     * Gives up on the transfers in progress: they end as Cancelled, a note goes to the log and
+     * the connection is dropped at once (abort): a close frame would queue behind the message
+     * being sent, or wait for the rest of the one arriving.
+     */
+    void cancelTransfers();
 
 Q_SIGNALS:
     void stateChanged(Wsw::ConnectionState state);
@@ -136,6 +156,9 @@ private:
     bool m_endPending = false;
     QList<QByteArray> m_quietPings; // payloads of pingQuietly() not answered yet, oldest first
     quint64 m_quietPingNumber = 0;
+    TransferTracker *m_transfers;
+    PartedSender *m_parted;
+    qint64 m_sendInPartsFrom = DefaultSendInPartsBytes;
 };
 
 } // namespace Wsw::Ui

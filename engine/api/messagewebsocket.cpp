@@ -141,6 +141,8 @@ void MessageWebSocket::connectNotify(const QMetaMethod &signal)
         m_frameObserverConnected = true;
     else if (signal == QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten))
         m_bytesWrittenConnected = true;
+    else if (signal == QMetaMethod::fromSignal(&MessageWebSocket::receiveProgress))
+        m_receiveProgressConnected = true;
 }
 
 void MessageWebSocket::disconnectNotify(const QMetaMethod &)
@@ -158,6 +160,7 @@ void MessageWebSocket::refreshReceivers() const
     m_receiversStale = false;
     m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
     m_bytesWrittenConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten));
+    m_receiveProgressConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::receiveProgress));
 }
 
 bool MessageWebSocket::isServerValidationConnected() const
@@ -168,6 +171,11 @@ bool MessageWebSocket::isServerValidationConnected() const
 qint64 MessageWebSocket::bufferedAmount() const
 {
     return m_connection->bufferedAmount();
+}
+
+qint64 MessageWebSocket::bytesQueued() const
+{
+    return m_connection->bytesQueued();
 }
 
 } // namespace Wsw

@@ -100,6 +100,14 @@ public:
 
     /** Bytes queued for the socket and not yet written to it. */
     qint64 bufferedAmount() const;
+    /**
+     * Frame bytes queued for sending on this connection (from 0 at connectAsync()), control frames
+     * included, the upgrade
+     * request not: bytesWritten() reports these same bytes as they leave, so once everything is
+     * written the bytes it reported add up to this. A sender's progress: read it right after
+     * sendMessage(); the message has left once bytesWritten() has reported that many bytes.
+     */
+    qint64 bytesQueued() const;
 
 Q_SIGNALS:
     void stateChanged(Wsw::ConnectionState state);
@@ -110,6 +118,16 @@ Q_SIGNALS:
     void pongReceived(std::chrono::milliseconds roundTrip, const QByteArray &payload);
     /** Bytes of frames written to the socket (backpressure: compare with bufferedAmount()). */
     void bytesWritten(qint64 bytes);
+    /**
+     * A data message arriving over more than one read of the socket: receivedBytes of its
+     * payload so far, and totalBytes once its final frame has begun (one-frame messages: from
+     * the start; fragmented ones: -1 until then). Bytes are as on the wire (compressed when
+     * permessage-deflate compressed the message). At most once per batch of reads while the
+     * message is incomplete, then once with receivedBytes == totalBytes just before the
+     * messageReceived() that completes it; nothing for a message that arrives within one read,
+     * and nothing when the connection ends first. Costs nothing while nothing is connected to it.
+     */
+    void receiveProgress(qint64 receivedBytes, qint64 totalBytes);
     /** Every frame in both directions; costs nothing while nothing is connected to it. */
     void frameObserved(const Wsw::FrameInfo &frame);
     /** The opening handshake as sent and received, for success and failure alike. */
@@ -140,6 +158,12 @@ private:
         refreshReceivers();
         return m_bytesWrittenConnected;
     }
+    /** Whether anything listens to receiveProgress (otherwise reads report nothing). */
+    bool isReceiveProgressConnected() const
+    {
+        refreshReceivers();
+        return m_receiveProgressConnected;
+    }
     bool isServerValidationConnected() const;
     /** After a disconnection: asks Qt again, from outside disconnectNotify(). */
     void refreshReceivers() const;
@@ -147,6 +171,7 @@ private:
     std::unique_ptr<WebSocketConnection> m_connection; // also a child, so moveToThread() moves it
     mutable bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow
     mutable bool m_bytesWrittenConnected = false;
+    mutable bool m_receiveProgressConnected = false;
     mutable bool m_receiversStale = false;
 };
 

@@ -57,6 +57,7 @@ ErrorDetail MessageAssembler::frameStart(const FrameHeader &header)
     if (header.payloadLength > limit - m_messageSize)
         return ErrorDetail::MessageTooBig;
     m_messageSize += header.payloadLength;
+    m_finalFrameStarted = header.fin;
 
     if (!m_partial && !m_compressed) {
         // Announced sizes are only promises: reserve up to MaxReserveAheadBytes beyond what has
@@ -193,6 +194,7 @@ void MessageAssembler::reset()
 {
     m_inMessage = false;
     m_messageSize = 0;
+    m_finalFrameStarted = false;
     m_data = QByteArray();
     m_utf8.reset();
     m_compressed = false;

@@ -67,6 +67,8 @@ public:
     bool isPartialMode() const { return m_partial; }
     quint64 maxMessageSize() const { return m_maxMessageSize; }
     quint64 currentMessageSize() const { return m_messageSize; }
+    /** The current message's final frame has begun: currentMessageSize() is its whole wire size. */
+    bool isMessageSizeKnown() const { return m_finalFrameStarted; }
     void reset();
 
 private:
@@ -82,6 +84,7 @@ private:
     bool m_inMessage = false;
     SocketMessageType m_type = SocketMessageType::Binary;
     quint64 m_messageSize = 0;     // payload bytes announced so far (frame headers seen)
+    bool m_finalFrameStarted = false; // the header of the message's FIN frame has been seen
     QByteArray m_data;
     Utf8Validator m_utf8;
     bool m_compressed = false;

@@ -437,6 +437,7 @@ void WebSocketConnection::startAttempt()
     m_requestBytes = 0;
     m_reportedBytes = 0;
     m_writeFailed = false;
+    m_receiveProgressReported = false;
 
     m_transport = createTransport(m_secure, m_proxy);
     connect(m_transport, &Transport::securing, this, &WebSocketConnection::onTransportSecuring);
@@ -842,6 +843,9 @@ void WebSocketConnection::onTransportReadyRead()
         if (!transport->mayHaveMore(n))
             break;
     }
+    if (Q_UNLIKELY(m_facade->isReceiveProgressConnected()) && transport == m_transport && !m_finished
+        && m_state != ConnectionState::AwaitingUpgrade)
+        reportReceiveProgress();
     reportWritten();
     if (m_idleTimer.isActive())
         m_idleTimer.start(m_control.timeouts.idle);
@@ -857,6 +861,11 @@ void WebSocketConnection::processFrames(QByteArrayView bytes)
 
 bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, bool isComplete)
 {
+    if (Q_UNLIKELY(m_receiveProgressReported) && isComplete) {
+        m_receiveProgressReported = false;
+        const auto total = qint64(m_decoder.assembler().currentMessageSize());
+        deliver([this, total] { Q_EMIT m_facade->receiveProgress(total, total); });
+    }
     if (isComplete)
         ++m_info.counters.messagesReceived;
     m_info.counters.messageBytesReceived += quint64(data.size());
@@ -866,6 +875,22 @@ bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, b
     });
     // the application may have closed, aborted or reconnected from its slot
     return transport == m_transport && !m_finished && !m_stopReading;
+}
+
+void WebSocketConnection::reportReceiveProgress()
+{
+    MessageAssembler &assembler = m_decoder.assembler();
+    if (!assembler.isMessageInProgress())
+        return;
+    // what has arrived: every payload byte announced so far but the rest of the frame being read
+    // (a control frame between fragments is no part of the message)
+    const FrameReader &reader = m_decoder.reader();
+    const bool inDataPayload = reader.isInPayload() && !isControlOpcode(reader.header().opcode);
+    const quint64 announced = assembler.currentMessageSize();
+    const auto received = qint64(announced - (inDataPayload ? reader.payloadRemaining() : 0));
+    const qint64 total = assembler.isMessageSizeKnown() ? qint64(announced) : -1;
+    m_receiveProgressReported = true;
+    deliver([this, received, total] { Q_EMIT m_facade->receiveProgress(received, total); });
 }
 
 bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)

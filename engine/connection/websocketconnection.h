@@ -81,6 +81,8 @@ public:
     bool close(std::optional<quint16> code, const QString &reason);
     void abort();
     qint64 bufferedAmount() const;
+    /** Frame bytes queued since the attempt began (MessageWebSocket::bytesQueued()). */
+    qint64 bytesQueued() const { return m_handedBytes - m_requestBytes + m_queue.size(); }
 
     /** For tests and tools: replaces the CSPRNG mask source (not owned). */
     void setMaskKeySource(Codec::MaskKeySource *source);
@@ -145,6 +147,8 @@ private:
     void reportWritten();
     /** Frame bytes that have left the transport and were not reported by bytesWritten yet. */
     qint64 unreportedWritten() const;
+    /** receiveProgress for the message being assembled, if any (only when connected to). */
+    void reportReceiveProgress();
     void handlePeerGone();
     void sendCloseFrame(QByteArrayView payload);
     /** Ends the connection once: final state, then errorOccurred (if any), then closed (if it was open). */
@@ -217,6 +221,7 @@ private:
     bool m_compressOutgoing = false;
     QByteArray m_compressBuffer;
     QByteArray m_incomingFrameHead; // the frame inspector's first bytes of the frame being read
+    bool m_receiveProgressReported = false; // the message being assembled had receiveProgress: its end gets one too
 
     // closing handshake
     bool m_closeSent = false;

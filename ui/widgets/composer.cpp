@@ -2,6 +2,7 @@
 
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "format/messageformat.h"
 #include "theme.h"
@@ -57,6 +59,12 @@ Composer::Composer(QWidget *parent)
 
     setMessageType(SocketMessageType::Utf8);
     setOpen(false);
+}
+
+Composer::~Composer()
+{
+    if (m_fileRead)
+        m_fileRead->cancel(); // the worker stops at its next chunk instead of reading on for nobody
 }
 
 QWidget *Composer::buildTypeSwitch()
@@ -114,8 +122,6 @@ QWidget *Composer::buildMessageRow()
     m_prettifyButton->setAccessibleName(tr("Prettify"));
     m_prettifyButton->setToolTip(tr("Checks the JSON and indents it"));
     m_fileButton->setAccessibleName(tr("Send file"));
-    m_fileButton->setToolTip(tr("Sends a file's bytes as one message in the current message type (up to %1)")
-                                     .arg(Format::byteSize(MaxFileBytes)));
     connect(m_sendButton, &QPushButton::clicked, this, &Composer::onSendClicked);
     connect(m_prettifyButton, &QPushButton::clicked, this, &Composer::onPrettifyClicked);
     connect(m_fileButton, &QPushButton::clicked, this, &Composer::onFileClicked);
@@ -247,8 +253,9 @@ void Composer::updatePlaceholder()
 void Composer::setOpen(bool open)
 {
     m_open = open;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_sendButton, m_fileButton, m_pingButton, m_closeButton})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_sendButton, m_pingButton, m_closeButton})
         w->setEnabled(open);
+    updateFileButton(); // a file being read can always be stopped
 }
 
 void Composer::setRoundTrip(std::chrono::milliseconds roundTrip)
@@ -362,6 +369,10 @@ void Composer::onPrettifyClicked()
 
 void Composer::onFileClicked()
 {
+    if (m_fileRead) {
+        m_fileRead->cancel(); // onFileRead() says so once the worker has stopped
+        return;
+    }
     const QString path = QFileDialog::getOpenFileName(this, tr("Send a file as one message"));
     if (!path.isEmpty())
         sendFile(path);
@@ -369,26 +380,112 @@ void Composer::onFileClicked()
 
 void Composer::sendFile(const QString &path)
 {
+    const QString name = QFileInfo(path).fileName();
+    if (m_fileRead) {
+        Q_EMIT problem(tr("Still reading %1; stop that first (the Send file button) to send %2.").arg(m_fileName, name));
+        return;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         Q_EMIT problem(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
         return;
     }
-    if (file.size() > MaxFileBytes) {
+    const qint64 size = file.size();
+    if (size > MaxFileBytes) {
         Q_EMIT problem(tr("%1 is %2; the workbench sends files of up to %3 as one message.")
-                               .arg(QFileInfo(path).fileName(), Format::byteSize(quint64(file.size())),
-                                    Format::byteSize(MaxFileBytes)));
+                               .arg(name, Format::byteSize(quint64(size)), Format::byteSize(MaxFileBytes)));
         return;
     }
-    const QByteArray bytes = file.readAll();
-    if (messageType() == SocketMessageType::Utf8) {
-        if (const QString why = Format::utf8Problem(bytes); !why.isEmpty()) {
-            Q_EMIT problem(tr("%1 is not valid UTF-8 (%2), so it cannot go out as a text message. Switch the "
-                              "message type to Binary to send it.").arg(QFileInfo(path).fileName(), why));
+    file.close();
+    // Off the GUI thread: reading hundreds of MiB (and checking them as UTF-8) takes seconds
+    // from a slow disk. The worker opens the file itself; a QFile belongs to one thread.
+    const bool text = messageType() == SocketMessageType::Utf8;
+    m_fileName = name;
+    m_fileRead = new QFutureWatcher<FileRead>(this);
+    connect(m_fileRead, &QFutureWatcherBase::progressValueChanged, this, &Composer::updateFileButton);
+    connect(m_fileRead, &QFutureWatcherBase::finished, this, &Composer::onFileRead);
+    m_fileRead->setFuture(QtConcurrent::run([path, name, size, text](QPromise<FileRead> &promise) {
+        constexpr qint64 ChunkBytes = 4 * 1024 * 1024;
+        FileRead result;
+        QFile in(path);
+        if (!in.open(QIODevice::ReadOnly)) {
+            result.error = tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), in.errorString());
+            promise.addResult(std::move(result));
             return;
         }
+        promise.setProgressRange(0, 1000);
+        QByteArray bytes(qsizetype(size), Qt::Uninitialized);
+        qint64 done = 0;
+        while (done < size) {
+            if (promise.isCanceled())
+                return;
+            const qint64 n = in.read(bytes.data() + done, std::min(ChunkBytes, size - done));
+            if (n <= 0) {
+                result.error = n < 0 ? tr("Cannot read %1: %2").arg(name, in.errorString())
+                                     : tr("%1 became shorter while it was read (%2 of %3); nothing was sent.")
+                                               .arg(name, Format::byteSize(quint64(done)), Format::byteSize(quint64(size)));
+                promise.addResult(std::move(result));
+                return;
+            }
+            done += n;
+            promise.setProgressValue(int(done * 1000 / std::max<qint64>(size, 1)));
+        }
+        if (text) {
+            if (const QString why = Format::utf8Problem(bytes); !why.isEmpty()) {
+                result.error = tr("%1 is not valid UTF-8 (%2), so it cannot go out as a text message. Switch the "
+                                  "message type to Binary to send it.").arg(name, why);
+                promise.addResult(std::move(result));
+                return;
+            }
+        }
+        result.bytes = std::move(bytes);
+        promise.addResult(std::move(result));
+    }));
+    updateFileButton();
+}
+
+bool Composer::isReadingFile() const
+{
+    return m_fileRead != nullptr;
+}
+
+void Composer::onFileRead()
+{
+    QFutureWatcher<FileRead> *watcher = std::exchange(m_fileRead, nullptr);
+    watcher->deleteLater();
+    updateFileButton();
+    QFuture<FileRead> future = watcher->future();
+    if (future.isCanceled() || future.resultCount() == 0) {
+        Q_EMIT problem(tr("Stopped reading %1; nothing was sent.").arg(m_fileName));
+        Q_EMIT fileReadEnded();
+        return;
     }
-    Q_EMIT sendRequested(bytes);
+    FileRead result = future.takeResult();
+    Q_EMIT fileReadEnded();
+    if (!result.error.isEmpty()) {
+        Q_EMIT problem(result.error);
+        return;
+    }
+    if (!m_open) {
+        Q_EMIT problem(tr("The connection closed while %1 was read; nothing was sent.").arg(m_fileName));
+        return;
+    }
+    Q_EMIT sendRequested(result.bytes);
+}
+
+void Composer::updateFileButton()
+{
+    if (m_fileRead) {
+        const int permille = m_fileRead->progressValue();
+        m_fileButton->setText(tr("Stop reading (%1 %)").arg(permille / 10));
+        m_fileButton->setToolTip(tr("Reading %1 to send it; click to stop").arg(m_fileName));
+        m_fileButton->setEnabled(true);
+    } else {
+        m_fileButton->setText(tr("Send file…"));
+        m_fileButton->setToolTip(tr("Sends a file's bytes as one message in the current message type (up to %1)")
+                                         .arg(Format::byteSize(MaxFileBytes)));
+        m_fileButton->setEnabled(m_open);
+    }
 }
 
 void Composer::onPingClicked()

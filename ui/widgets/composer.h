@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 #include "codec/wswenums.h"
@@ -33,10 +34,17 @@ public:
     enum class InputFormat : quint8 { Text, Json, Hex, Base64 };
     Q_ENUM(InputFormat)
 
-    /** Files larger than this are refused with a clear error (big transfers get their own view later). */
-    static constexpr qint64 MaxFileBytes = 256ll * 1024 * 1024;
+    /**
+     * Files larger than this are refused with a clear error. What bounds a send is memory, not a
+     * protocol limit: the file is held once (the log shares those bytes) and the engine masks a
+     * second copy into its send queue (compression needs a third while it runs); one message
+     * larger than Control.maxBufferedAmountBytes is still accepted, and the server may refuse
+     * it (1009; the built-in echo server takes up to 64 MiB).
+     */
+    static constexpr qint64 MaxFileBytes = 1024ll * 1024 * 1024;
 
     explicit Composer(QWidget *parent = nullptr);
+    ~Composer() override;
 
     void setMessageType(SocketMessageType type);
     SocketMessageType messageType() const;
@@ -50,8 +58,14 @@ public:
     void setMessageText(const QString &text);
     /** The bytes the editor holds in the chosen input format, or nullopt and *error. */
     std::optional<QByteArray> payload(QString *error) const;
-    /** Reads a file and asks to send it whole (refused with problem() beyond MaxFileBytes). */
+    /**
+     * Reads a file in a worker thread (checking UTF-8 there for a text message) and then asks to
+     * send it whole with sendRequested(); refused with problem() beyond MaxFileBytes or while
+     * another file is being read. The Send file button shows how far the reading is and stops it.
+     */
     void sendFile(const QString &path);
+    /** Whether a file is being read for sending. */
+    bool isReadingFile() const;
     void focusMessage();
 
 Q_SIGNALS:
@@ -64,6 +78,8 @@ Q_SIGNALS:
     void closeRequested(quint16 code, const QString &reason);
     /** Something the user asked for cannot be done; the text says why. */
     void problem(const QString &text);
+    /** sendFile() has read the whole file (sendRequested() follows), failed, or was stopped. */
+    void fileReadEnded();
 
 public Q_SLOTS:
     /** The last sendRequested() was accepted: clear the editor. */
@@ -84,6 +100,8 @@ private:
     void onCloseClicked();
     void onTypeToggled();
     void updatePlaceholder();
+    void onFileRead();
+    void updateFileButton();
 
     QToolButton *m_textButton;
     QToolButton *m_binaryButton;
@@ -100,6 +118,12 @@ private:
     QLineEdit *m_closeReason;
     QPushButton *m_closeButton;
     bool m_open = false;
+    struct FileRead {
+        QByteArray bytes;
+        QString error; // empty when bytes hold the whole file
+    };
+    QFutureWatcher<FileRead> *m_fileRead = nullptr; // while a file is being read
+    QString m_fileName;
 };
 
 } // namespace Wsw::Ui
