@@ -39,6 +39,7 @@
 #include "widgets/requestheaderseditor.h"
 #include "widgets/savedmessagespanel.h"
 #include "widgets/statisticsview.h"
+#include "widgets/transferprogressbar.h"
 #include "models/savedmessagesmodel.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -124,6 +125,7 @@ SessionView::SessionView(BuiltInEchoServer *echoServer, PinStore *pins, QAbstrac
     m_workLayout = new QVBoxLayout(work);
     m_workLayout->setContentsMargins(0, 0, 0, 0);
     m_workLayout->addWidget(m_center, 1);
+    m_workLayout->addWidget(new TransferProgressBar(m_session)); // shows itself for messages over 1 MiB
     m_workLayout->addWidget(m_composer);
 
     m_body = new QSplitter(Qt::Horizontal);
