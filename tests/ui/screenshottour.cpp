@@ -270,7 +270,14 @@ int main(int argc, char *argv[])
             if (splitter->orientation() == Qt::Vertical)
                 splitter->setSizes({200, 560}); // as a person would drag it to watch the charts
         ok &= save(&window, directory, u"statistics"_s);
+        for (QSplitter *splitter : prices->findChildren<QSplitter *>())
+            if (splitter->orientation() == Qt::Vertical)
+                splitter->setSizes({480, 320});
         selectInspector(*prices, u"Message"_s);
+        if (auto *pricesLog = named<QTableView>(prices, u"Message log"_s)) {
+            pricesLog->selectRow(pricesLog->model()->rowCount() - 2);
+            pricesLog->scrollToBottom();
+        }
         ok &= save(&window, directory, u"two-tabs"_s);
 
         Ui::SavedMessagesPanel &saved = chat->savedMessages();
