@@ -1,5 +1,7 @@
 #include "dialogs/profilepassphrasedialog.h"
 
+#include "dialogs/fitheight.h"
+
 #include <algorithm>
 
 #include <QDialogButtonBox>
@@ -68,7 +70,7 @@ void ProfilePassphraseDialog::openWithPassphrase()
     if (m_passphrase->text().isEmpty()) {
         m_error->setText(tr("Passphrase: empty. Type it, or open the profile without passwords."));
         m_error->setVisible(true);
-        fitHeight();
+        fitHeightToContents(this);
         return;
     }
     ProfileFile::LoadResult result = ProfileFile::load(m_path, m_passphrase->text());
@@ -76,7 +78,7 @@ void ProfilePassphraseDialog::openWithPassphrase()
         // stay open with what was typed, selected, so a typo is one keystroke away from a retry
         m_error->setText(result.error);
         m_error->setVisible(true);
-        fitHeight();
+        fitHeightToContents(this);
         m_passphrase->selectAll();
         m_passphrase->setFocus();
         return;
@@ -94,15 +96,7 @@ void ProfilePassphraseDialog::openWithoutPasswords()
 void ProfilePassphraseDialog::showEvent(QShowEvent *event)
 {
     QDialog::showEvent(event);
-    fitHeight();
-}
-
-void ProfilePassphraseDialog::fitHeight()
-{
-    const int needed = layout()->totalHeightForWidth(width());
-    setMinimumHeight(needed);
-    if (height() < needed)
-        resize(width(), needed);
+    fitHeightToContents(this);
 }
 
 } // namespace Wsw::Ui

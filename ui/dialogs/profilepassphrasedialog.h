@@ -31,7 +31,6 @@ protected:
 
 private:
     /** Grows the dialog to what its wrapped texts need at its width (QLabel word wrap is height-for-width). */
-    void fitHeight();
     void openWithPassphrase();
     void openWithoutPasswords();
 

@@ -1,5 +1,7 @@
 #include "dialogs/saveprofiledialog.h"
 
+#include "dialogs/fitheight.h"
+
 #include <algorithm>
 
 #include <QCheckBox>
@@ -186,7 +188,7 @@ void SaveProfileDialog::showError(const QString &text)
 {
     m_error->setText(text);
     m_error->setVisible(true);
-    fitHeight();
+    fitHeightToContents(this);
 }
 
 bool SaveProfileDialog::save(QString *error)
@@ -220,15 +222,7 @@ void SaveProfileDialog::accept()
 void SaveProfileDialog::showEvent(QShowEvent *event)
 {
     QDialog::showEvent(event);
-    fitHeight();
-}
-
-void SaveProfileDialog::fitHeight()
-{
-    const int needed = layout()->totalHeightForWidth(width());
-    setMinimumHeight(needed);
-    if (height() < needed)
-        resize(width(), needed);
+    fitHeightToContents(this);
 }
 
 } // namespace Wsw::Ui
