@@ -4,20 +4,7 @@
 #include <bit>
 #include <cstring>
 
-#include <QRandomGenerator>
-
 namespace Wsw::Codec {
-
-quint32 SystemMaskKeySource::nextMaskKey()
-{
-    // RFC 6455 §5.3: keys must be unpredictable, so they come from the system CSPRNG; a block
-    // at a time keeps small frames from paying a system call each.
-    if (m_next == BlockKeys) {
-        QRandomGenerator::system()->fillRange(m_keys, BlockKeys);
-        m_next = 0;
-    }
-    return m_keys[m_next++];
-}
 
 void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset)
 {

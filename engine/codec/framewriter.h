@@ -7,31 +7,9 @@
 #include <QByteArrayView>
 
 #include "codec/frameheader.h"
+#include "codec/maskkeysource.h"
 
 namespace Wsw::Codec {
-
-/** Where masking keys come from; injectable so tests can assert exact wire bytes. */
-class MaskKeySource
-{
-public:
-    virtual ~MaskKeySource() = default;
-    virtual quint32 nextMaskKey() = 0;
-};
-
-/**
- * The default source: keys from QRandomGenerator::system() (a CSPRNG), fetched in blocks so
- * that small frames do not pay a system call each.
- */
-class SystemMaskKeySource final : public MaskKeySource
-{
-public:
-    quint32 nextMaskKey() override;
-
-private:
-    static constexpr int BlockKeys = 256;
-    quint32 m_keys[BlockKeys] = {};
-    int m_next = BlockKeys;
-};
 
 /** Copies n bytes from src to dst XOR-ed with the key, starting at key byte (offset % 4). */
 void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset = 0);

@@ -22,6 +22,7 @@
 #include "codec/inbounddecoder.h"
 #include "codec/messagedeflater.h"
 #include "codec/permessagedeflate.h"
+#include "connection/opensslrandom.h"
 #include "connection/outboundqueue.h"
 #include "connection/transport.h"
 
@@ -211,7 +212,7 @@ private:
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
     Codec::InboundDecoder m_decoder;
-    Codec::SystemMaskKeySource m_systemKeys;
+    Codec::SystemMaskKeySource m_systemKeys{&fillFromOpenSslDrbg}; // keys from OpenSSL's DRBG, else getrandom()
     Codec::MaskKeySource *m_keys = &m_systemKeys;
     Codec::MessageDeflater m_deflater;
     bool m_compressOutgoing = false;
