@@ -1,5 +1,7 @@
 #pragma once
 
+#include <bit>
+#include <cstring>
 #include <functional>
 #include <optional>
 
@@ -11,15 +13,43 @@
 
 namespace Wsw::Codec {
 
-/** Copies n bytes from src to dst XOR-ed with the key, starting at key byte (offset % 4). */
-void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset = 0);
+/**
+ * Copies n bytes from src to dst XOR-ed with the key, starting at key byte (offset % 4). Inline:
+ * a small frame's few bytes cost less than the call.
+ */
+inline void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset = 0)
+{
+    const unsigned shift = unsigned(offset % 4) * 8;
+    const quint32 key = shift ? std::rotr(maskKey, int(shift)) : maskKey;
+    if constexpr (std::endian::native == std::endian::little) {
+        // eight bytes per XOR; memcpy keeps it legal for any alignment and lets the compiler vectorize
+        const quint64 key64 = quint64(key) | (quint64(key) << 32);
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8) {
+            quint64 word;
+            std::memcpy(&word, src + i, 8);
+            word ^= key64;
+            std::memcpy(dst + i, &word, 8);
+        }
+        for (; i < n; ++i)
+            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
+    } else {
+        for (qsizetype i = 0; i < n; ++i)
+            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
+    }
+}
+
 inline void maskInPlace(char *data, qsizetype n, quint32 maskKey, quint64 offset = 0)
 {
     maskCopy(data, data, n, maskKey, offset);
 }
 
 /** Bytes of the header of a frame with this payload length. */
-int frameHeaderSize(quint64 payloadLength, bool masked);
+inline int frameHeaderSize(quint64 payloadLength, bool masked)
+{
+    const int base = payloadLength < 126 ? 2 : (payloadLength <= 0xFFFF ? 4 : 10);
+    return base + (masked ? 4 : 0);
+}
 
 struct FrameFlags {
     bool fin = true;

@@ -92,25 +92,24 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
         || h.payloadLength > quint64(bytes.size() - h.headerSize))
         return FastPath::NotApplicable;
     // the same checks the assembler makes, for a message that is one complete frame
-    if (m_observer)
-        m_observer->onFrameHeader(h);
     if (h.payloadLength > m_assembler.maxMessageSize()) {
+        if (m_observer)
+            m_observer->onFrameHeader(h);
         *error = ErrorDetail::MessageTooBig;
         return FastPath::Failed;
     }
-    const QByteArrayView payload = bytes.sliced(h.headerSize, qsizetype(h.payloadLength));
+    const QByteArrayView payload(bytes.data() + h.headerSize, qsizetype(h.payloadLength));
     const bool text = h.opcode == Opcode::Text;
     if (text && !Utf8Validator::isValidUtf8(payload)) {
+        if (m_observer)
+            m_observer->onFrameHeader(h);
         *error = ErrorDetail::InvalidUtf8;
         return FastPath::Failed;
     }
-    bytes = bytes.sliced(h.headerSize + qsizetype(h.payloadLength));
-    if (m_observer) {
-        m_observer->onFramePayload(payload, 0);
-        m_observer->onFrameComplete(h, -1);
-    }
-    const bool keepGoing = sink.onMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary,
-                                          payload.toByteArray(), true);
+    bytes = QByteArrayView(payload.data() + payload.size(), bytes.size() - h.headerSize - payload.size());
+    if (m_observer)
+        m_observer->onWholeFrame(h, payload);
+    const bool keepGoing = sink.onWholeMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary, payload);
     return keepGoing ? FastPath::Done : FastPath::Stop;
 }
 

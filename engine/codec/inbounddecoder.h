@@ -28,6 +28,16 @@ public:
         virtual void onFrameComplete(const FrameHeader &header, qint64 uncompressedLength) = 0;
         /** A piece of the frame's payload as on the wire, unmasked; offset counts from the payload's start. */
         virtual void onFramePayload(QByteArrayView /*chunk*/, quint64 /*offset*/) {}
+        /**
+         * A one-frame message that lay complete in the received bytes and passed every check:
+         * the three calls above at once (one virtual call per small message instead of three).
+         */
+        virtual void onWholeFrame(const FrameHeader &header, QByteArrayView payload)
+        {
+            onFrameHeader(header);
+            onFramePayload(payload, 0);
+            onFrameComplete(header, -1);
+        }
     };
 
     explicit InboundDecoder(Role role = Role::Client) : m_reader(role) {}

@@ -39,6 +39,15 @@ public:
         /** Returns false to stop processing (e.g. the connection is going away). */
         virtual bool onMessage(SocketMessageType type, QByteArray &&data, bool isComplete) = 0;
         virtual bool onControlFrame(Opcode opcode, QByteArray &&payload) = 0;
+        /**
+         * A whole message that arrived as one complete frame, checked and still in the receive
+         * buffer (valid during the call only). The default copies it for onMessage(); a sink may
+         * put it somewhere cheaper (the connection reuses a buffer nobody shares any more).
+         */
+        virtual bool onWholeMessage(SocketMessageType type, QByteArrayView data)
+        {
+            return onMessage(type, data.toByteArray(), true);
+        }
     };
 
     void setMaxMessageSize(quint64 bytes) { m_maxMessageSize = bytes; }

@@ -1,5 +1,7 @@
 #include "connection/websocketconnection.h"
 
+#include <cstring>
+
 #include <QDateTime>
 #include <QMetaEnum>
 #include <QNetworkProxyFactory>
@@ -23,6 +25,8 @@ constexpr qsizetype ReadChunkBytes = 256 * 1024;
 constexpr int MaxPendingPings = 64;
 /** Queued frames are handed to the socket at once from this size on, else from the event loop. */
 constexpr qint64 FlushNowBytes = 64 * 1024;
+/** One-frame messages up to this size are copied into a reused buffer (no allocation per message). */
+constexpr qsizetype RecycledMessageBytes = 64 * 1024;
 constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
 
 bool isConnecting(ConnectionState s)
@@ -868,6 +872,23 @@ bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, b
     return transport == m_transport && !m_finished && !m_stopReading;
 }
 
+bool WebSocketConnection::onWholeMessage(SocketMessageType type, QByteArrayView data)
+{
+    if (data.size() > RecycledMessageBytes)
+        return onMessage(type, data.toByteArray(), true);
+    // Implicit sharing makes this safe: once the slots of the last message have returned without
+    // keeping a copy, nobody shares m_messageBuffer and it is refilled without an allocation; a
+    // copy kept anywhere (a log, a queued connection) stays as it was and a new buffer is made.
+    if (m_messageBuffer.isDetached()) {
+        m_messageBuffer.resize(data.size());
+        if (!data.isEmpty())
+            std::memcpy(m_messageBuffer.data(), data.data(), size_t(data.size()));
+    } else {
+        m_messageBuffer = data.toByteArray();
+    }
+    return onMessage(type, QByteArray(m_messageBuffer), true);
+}
+
 bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
 {
     Transport *transport = m_transport;
@@ -925,6 +946,17 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
     ++m_info.counters.framesReceived;
     m_info.counters.payloadBytesReceived += header.payloadLength;
     m_incomingFrameHead.clear();
+}
+
+void WebSocketConnection::onWholeFrame(const FrameHeader &header, QByteArrayView payload)
+{
+    ++m_info.counters.framesReceived;
+    m_info.counters.payloadBytesReceived += header.payloadLength;
+    if (Q_UNLIKELY(observingFrames())) {
+        onFrameHeader(header);
+        onFramePayload(payload, 0);
+        onFrameComplete(header, -1);
+    }
 }
 
 void WebSocketConnection::onFramePayload(QByteArrayView chunk, quint64 offset)
@@ -1010,8 +1042,10 @@ void WebSocketConnection::scheduleFlush()
     } else if (m_queue.size() >= FlushNowBytes) {
         flushNow();
     }
+    if (m_flushScheduled)
+        return; // the rest of a burst: the flush already on its way takes it (no per-message checks)
     const bool reportDue = m_facade->isBytesWrittenConnected() && unreportedWritten() > 0;
-    if (!m_flushScheduled && (!m_queue.isEmpty() || reportDue)) {
+    if (!m_queue.isEmpty() || reportDue) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &WebSocketConnection::flushQueued, Qt::QueuedConnection);
     }

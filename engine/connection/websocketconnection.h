@@ -90,10 +90,12 @@ private:
     // Codec::MessageAssembler::Sink
     bool onMessage(SocketMessageType type, QByteArray &&data, bool isComplete) override;
     bool onControlFrame(Codec::Opcode opcode, QByteArray &&payload) override;
+    bool onWholeMessage(SocketMessageType type, QByteArrayView data) override;
     // Codec::InboundDecoder::FrameObserver
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
     void onFramePayload(QByteArrayView chunk, quint64 offset) override;
+    void onWholeFrame(const Codec::FrameHeader &header, QByteArrayView payload) override;
 
     void onTransportSecuring();
     void onTransportEstablished();
@@ -198,6 +200,7 @@ private:
 
     Transport *m_transport = nullptr;
     QByteArray m_readBuffer;
+    QByteArray m_messageBuffer; // small one-frame messages, reused while no receiver keeps a copy
     OutboundQueue m_queue;
     bool m_flushScheduled = false;
     bool m_wroteThrough = false; // a send in this event-loop round already went straight out
