@@ -28,6 +28,8 @@ constexpr qint64 FlushNowBytes = 64 * 1024;
 /** One-frame messages up to this size are copied into a reused buffer (no allocation per message). */
 constexpr qsizetype RecycledMessageBytes = 64 * 1024;
 constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
+/** Longest a burst of received data keeps the event loop before timers and painting get a turn. */
+constexpr std::chrono::milliseconds ReadRoundBudget{8};
 
 bool isConnecting(ConnectionState s)
 {
@@ -826,6 +828,8 @@ void WebSocketConnection::failHandshake(WebSocketError error)
 void WebSocketConnection::onTransportReadyRead()
 {
     Transport *transport = m_transport;
+    QElapsedTimer round; // a burst is read in rounds, so timers and painting get their turn between them
+    round.start();
     while (transport == m_transport && !m_finished) {
         const qint64 n = transport->read(m_readBuffer.data(), m_readBuffer.size());
         if (n < 0) {
@@ -845,6 +849,19 @@ void WebSocketConnection::onTransportReadyRead()
         // else: data after the closing handshake is ignored (RFC 6455 §1.4)
         if (!transport->mayHaveMore(n))
             break;
+        if (round.nsecsElapsed() >= std::chrono::nanoseconds(ReadRoundBudget).count()) {
+            // more may be waiting (in the kernel, or decrypted in a TLS socket that will not say
+            // so again): read on from the event loop once it has done its other work
+            if (!m_readContinuationPosted) {
+                m_readContinuationPosted = true;
+                QMetaObject::invokeMethod(this, [this, transport] {
+                    m_readContinuationPosted = false;
+                    if (transport == m_transport && !m_finished)
+                        onTransportReadyRead();
+                }, Qt::QueuedConnection);
+            }
+            break;
+        }
     }
     reportWritten();
     if (m_idleTimer.isActive())
