@@ -54,6 +54,17 @@ public:
      */
     ErrorDetail feed(QByteArrayView bytes, MessageAssembler::Sink &sink, qsizetype *consumed = nullptr);
 
+    /**
+     * A large payload need not pass through a read buffer: when the current frame is a data frame
+     * of an uncompressed message in full mode with at least minBytes of payload still to come,
+     * returns up to maxBytes writable bytes at the end of the message (*target), else 0. Write
+     * the payload's next bytes there, then call commitInPlace() with how many (0 too) before
+     * anything else. The frame's rules were checked at its header; text is validated at commit.
+     */
+    qsizetype reserveInPlace(quint64 minBytes, qsizetype maxBytes, char **target);
+    /** The bytes written at reserveInPlace()'s target; a message they complete goes to sink. */
+    ErrorDetail commitInPlace(qsizetype written, MessageAssembler::Sink &sink);
+
     ErrorDetail error() const { return m_error; }
     void reset();
 
@@ -67,6 +78,7 @@ private:
     FrameObserver *m_observer = nullptr;
     ErrorDetail m_error = ErrorDetail::None;
     QByteArray m_unmaskBuf; // server role only
+    qsizetype m_inPlaceReserved = 0; // reserveInPlace() awaits its commitInPlace()
 };
 
 } // namespace Wsw::Codec

@@ -72,10 +72,23 @@ public:
     /** The current frame is complete (after endFrameData()): a finished message is handed over. */
     ErrorDetail frameEnd(Sink &sink, bool *keepGoing);
 
+    /**
+     * Whether the current frame's payload may be written straight into the message (a data
+     * frame of an uncompressed message in full mode): then reserveInPlace()/commitInPlace()
+     * replace payload() for it.
+     */
+    bool canTakeInPlace() const { return !m_frameIsControl && !m_partial && !m_compressed && m_inMessage; }
+    /** n writable bytes at the end of the message (grown within the announced size); valid until commitInPlace(). */
+    char *reserveInPlace(qsizetype n);
+    /** used of the reserved bytes were written: the rest is dropped, text is validated. */
+    ErrorDetail commitInPlace(qsizetype reserved, qsizetype used);
+
     bool isMessageInProgress() const { return m_inMessage; }
     bool isPartialMode() const { return m_partial; }
     quint64 maxMessageSize() const { return m_maxMessageSize; }
     quint64 currentMessageSize() const { return m_messageSize; }
+    /** The current message's bytes so far (full mode). */
+    const QByteArray &currentData() const { return m_data; }
     void reset();
 
 private:

@@ -28,6 +28,10 @@ constexpr qint64 FlushNowBytes = 64 * 1024;
 /** One-frame messages up to this size are copied into a reused buffer (no allocation per message). */
 constexpr qsizetype RecycledMessageBytes = 64 * 1024;
 constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
+/** A frame with at least this much payload still to come is read straight into its message... */
+constexpr quint64 InPlaceMinBytes = ReadChunkBytes;
+/** ...at most this much per read (within the message's announced size). */
+constexpr qsizetype InPlaceMaxBytes = 4 * 1024 * 1024;
 /** Longest a burst of received data keeps the event loop before timers and painting get a turn. */
 constexpr std::chrono::milliseconds ReadRoundBudget{8};
 
@@ -831,6 +835,15 @@ void WebSocketConnection::onTransportReadyRead()
     QElapsedTimer round; // a burst is read in rounds, so timers and painting get their turn between them
     round.start();
     while (transport == m_transport && !m_finished) {
+        const InPlaceRead inPlace = readPayloadInPlace(transport);
+        if (inPlace == InPlaceRead::PeerGone)
+            return;
+        if (inPlace == InPlaceRead::ReadOn) {
+            if (round.nsecsElapsed() < std::chrono::nanoseconds(ReadRoundBudget).count())
+                continue;
+            postReadRound(transport);
+            break;
+        }
         const qint64 n = transport->read(m_readBuffer.data(), m_readBuffer.size());
         if (n < 0) {
             // an unbuffered socket reports the peer's close only like this
@@ -850,22 +863,53 @@ void WebSocketConnection::onTransportReadyRead()
         if (!transport->mayHaveMore(n))
             break;
         if (round.nsecsElapsed() >= std::chrono::nanoseconds(ReadRoundBudget).count()) {
-            // more may be waiting (in the kernel, or decrypted in a TLS socket that will not say
-            // so again): read on from the event loop once it has done its other work
-            if (!m_readContinuationPosted) {
-                m_readContinuationPosted = true;
-                QMetaObject::invokeMethod(this, [this, transport] {
-                    m_readContinuationPosted = false;
-                    if (transport == m_transport && !m_finished)
-                        onTransportReadyRead();
-                }, Qt::QueuedConnection);
-            }
+            postReadRound(transport);
             break;
         }
     }
     reportWritten();
     if (m_idleTimer.isActive())
         m_idleTimer.start(m_control.timeouts.idle);
+}
+
+void WebSocketConnection::postReadRound(Transport *transport)
+{
+    // more may be waiting (in the kernel, or decrypted in a TLS socket that will not say so
+    // again): read on from the event loop once it has done its other work
+    if (m_readContinuationPosted)
+        return;
+    m_readContinuationPosted = true;
+    QMetaObject::invokeMethod(this, [this, transport] {
+        m_readContinuationPosted = false;
+        if (transport == m_transport && !m_finished)
+            onTransportReadyRead();
+    }, Qt::QueuedConnection);
+}
+
+WebSocketConnection::InPlaceRead WebSocketConnection::readPayloadInPlace(Transport *transport)
+{
+    // the rest of a large frame goes from the socket straight into the message: no copy through
+    // m_readBuffer (one copy less per byte of a 256 MiB message, and fewer, larger reads)
+    if ((m_state != ConnectionState::Open && m_state != ConnectionState::Closing) || m_stopReading)
+        return InPlaceRead::NotApplicable;
+    char *target = nullptr;
+    const qsizetype room = m_decoder.reserveInPlace(InPlaceMinBytes, InPlaceMaxBytes, &target);
+    if (room == 0)
+        return InPlaceRead::NotApplicable;
+    const qint64 n = transport->read(target, room);
+    const ErrorDetail error = m_decoder.commitInPlace(n > 0 ? qsizetype(n) : 0, *this);
+    if (n < 0) {
+        handlePeerGone(); // an unbuffered socket reports the peer's close only like this
+        return InPlaceRead::PeerGone;
+    }
+    if (n > 0) {
+        m_wroteThrough = false; // new data: a new round for scheduleFlush()
+        m_info.counters.wireBytesReceived += quint64(n);
+    }
+    if (error != ErrorDetail::None && transport == m_transport && !m_finished)
+        failProtocol(error);
+    // read on while the socket filled all it was given (else it is most likely empty now)
+    return n == room && transport == m_transport && !m_finished ? InPlaceRead::ReadOn : InPlaceRead::NotApplicable;
 }
 
 void WebSocketConnection::processFrames(QByteArrayView bytes)

@@ -131,6 +131,11 @@ private:
     void applyDeflateAgreement(const Codec::DeflateAgreement &deflate);
     void sendCompressedMessage(Codec::Opcode opcode, QByteArrayView data);
     void processFrames(QByteArrayView bytes);
+    enum class InPlaceRead : quint8 { NotApplicable, ReadOn, PeerGone };
+    /** Reads a large frame's payload straight into its message when one is under way. */
+    InPlaceRead readPayloadInPlace(Transport *transport);
+    /** Queues the next read round of a long burst (once). */
+    void postReadRound(Transport *transport);
     void failHandshake(ErrorDetail detail, const QString &extra = {});
     void failHandshake(WebSocketError error);
     /** The server broke a rule while open: send our close code, then end with the error. */
