@@ -24,7 +24,7 @@ namespace {
 constexpr qsizetype ReadChunkBytes = 256 * 1024;
 constexpr int MaxPendingPings = 64;
 /** Queued frames are handed to the socket at once from this size on, else from the event loop. */
-constexpr qint64 FlushNowBytes = 64 * 1024;
+constexpr qint64 FlushNowBytes = 256 * 1024;
 /** One-frame messages up to this size are copied into a reused buffer (no allocation per message). */
 constexpr qsizetype RecycledMessageBytes = 64 * 1024;
 constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
