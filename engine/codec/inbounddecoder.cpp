@@ -88,9 +88,10 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
     } else if (parseFrameHeader(bytes, m_reader.role(), m_reader.reservedBitsAllowed(), &h).status
                != ParseStatus::Ok) {
         return FastPath::NotApplicable; // incomplete or broken: the general path says which
+    } else if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)) {
+        return FastPath::NotApplicable;
     }
-    if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)
-        || m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
+    if (m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
         || h.payloadLength > quint64(bytes.size() - h.headerSize))
         return FastPath::NotApplicable;
     // the same checks the assembler makes, for a message that is one complete frame

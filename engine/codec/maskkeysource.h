@@ -61,6 +61,13 @@ public:
         return m_keys[m_next++];
     }
 
+    /** Fetches a block now unless one is held (so a slow first fetch happens at a chosen moment). */
+    void prefill()
+    {
+        if (m_next == BlockKeys)
+            refill();
+    }
+
     static constexpr int BlockKeys = 1024; // 4 KiB
     /** Blocks fetched so far (for tests). */
     int refills() const { return m_refills; }

@@ -459,6 +459,9 @@ void WebSocketConnection::startAttempt()
     setState(ConnectionState::Connecting);
     m_connectTimer.start(m_control.timeouts.connect);
     m_transport->connectToHost(m_url.host(), quint16(m_url.port(m_secure ? 443 : 80)));
+    // the first block of mask keys while TCP connects: OpenSSL's first call in a process takes
+    // about a millisecond (it sets its generator up), which must not fall on the first message
+    m_systemKeys.prefill();
 }
 
 Transport *WebSocketConnection::createTransport(bool secure, const QNetworkProxy &proxy)
@@ -941,7 +944,8 @@ bool WebSocketConnection::onWholeMessage(SocketMessageType type, QByteArrayView 
     // keeping a copy, nobody shares m_messageBuffer and it is refilled without an allocation; a
     // copy kept anywhere (a log, a queued connection) stays as it was and a new buffer is made.
     if (m_messageBuffer.isDetached()) {
-        m_messageBuffer.resize(data.size());
+        if (m_messageBuffer.size() != data.size()) // a stream of equal sizes skips even this
+            m_messageBuffer.resize(data.size());
         if (!data.isEmpty())
             std::memcpy(m_messageBuffer.data(), data.data(), size_t(data.size()));
     } else {

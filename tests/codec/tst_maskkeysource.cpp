@@ -144,6 +144,15 @@ private Q_SLOTS:
         keys.nextMaskKey();
         QCOMPARE(keys.refills(), 2);
         QCOMPARE(g_calls, 2);
+        keys.prefill(); // a block is held: nothing fetched
+        QCOMPARE(g_calls, 2);
+
+        SystemMaskKeySource early(nullptr, scriptedGetRandom);
+        early.prefill(); // fetched before the first key is asked for
+        QCOMPARE(early.refills(), 1);
+        QCOMPARE(g_calls, 3);
+        early.nextMaskKey();
+        QCOMPARE(early.refills(), 1);
     }
 
     void interruptedAndShortReads()
