@@ -4,8 +4,8 @@
 //   QRandomGenerator::system()  one key per call, as a frame would ask (RDRAND where the CPU has it)
 //   QRandomGenerator::system()  in blocks of 256 keys (fillRange), what the engine did before
 //   QRandomGenerator::global()  for reference only: a seeded Mersenne Twister, not a CSPRNG
-//   getrandom() in 4 KiB blocks SystemMaskKeySource without a primary source (the codec's default)
-//   RAND_bytes() in 4 KiB blocks SystemMaskKeySource with OpenSSL's DRBG: what the engine uses
+//   getrandom() in 4 KiB blocks SystemMaskKeySource without a primary source: the engine's over ws://
+//   RAND_bytes() in 4 KiB blocks SystemMaskKeySource with OpenSSL's DRBG: the engine's over wss://
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -115,10 +115,10 @@ int main(int argc, char **argv)
     rows.push_back({"QRandomGenerator::global()", "not a CSPRNG: reference only",
                     nsPerKey([&] { return global->generate(); }, keys, rounds)});
     Wsw::Codec::SystemMaskKeySource kernel;
-    rows.push_back({"getrandom(), 4 KiB blocks", "CSPRNG (the kernel's ChaCha20); the codec's default",
+    rows.push_back({"getrandom(), 4 KiB blocks", "CSPRNG (the kernel's ChaCha20); the engine's over ws://",
                     nsPerKey([&] { return kernel.nextMaskKey(); }, keys, rounds)});
     Wsw::Codec::SystemMaskKeySource engine(&Wsw::fillFromOpenSslDrbg);
-    rows.push_back({"OpenSSL RAND_bytes(), 4 KiB blocks", "CSPRNG (OpenSSL's DRBG); the engine's source",
+    rows.push_back({"OpenSSL RAND_bytes(), 4 KiB blocks", "CSPRNG (OpenSSL's DRBG); the engine's over wss://",
                     nsPerKey([&] { return engine.nextMaskKey(); }, keys, rounds)});
 
     const auto originName = [](Wsw::Codec::SecureRandomOrigin o) {
@@ -126,9 +126,8 @@ int main(int argc, char **argv)
                 : o == Wsw::Codec::SecureRandomOrigin::Kernel ? "getrandom()"
                                                                : "QRandomGenerator::system() (fallback)";
     };
-    std::printf("CPU: %s; RDRAND: %s; the engine's keys came from %s, the codec default's from %s\n\n",
-                qPrintable(cpu), rdrand ? "yes" : "no", originName(engine.lastOrigin()),
-                originName(kernel.lastOrigin()));
+    std::printf("CPU: %s; RDRAND: %s; keys came from %s (ws://) and %s (wss://)\n\n", qPrintable(cpu),
+                rdrand ? "yes" : "no", originName(kernel.lastOrigin()), originName(engine.lastOrigin()));
     std::printf("| key source | kind | ns per 32-bit key |\n|---|---|---|\n");
     for (const Row &r : rows)
         std::printf("| %s | %s | %.1f |\n", r.source, r.note, r.ns);

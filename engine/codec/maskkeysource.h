@@ -61,6 +61,8 @@ public:
         return m_keys[m_next++];
     }
 
+    /** The fast generator for the next blocks (nullptr: getrandom()). */
+    void setPrimary(BlockRandomFunction primary) { m_primary = primary; }
     /** Fetches a block now unless one is held (so a slow first fetch happens at a chosen moment). */
     void prefill()
     {

@@ -221,7 +221,7 @@ private:
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
     Codec::InboundDecoder m_decoder;
-    Codec::SystemMaskKeySource m_systemKeys{&fillFromOpenSslDrbg}; // keys from OpenSSL's DRBG, else getrandom()
+    Codec::SystemMaskKeySource m_systemKeys; // wss: OpenSSL's DRBG, ws: getrandom() (startAttempt())
     Codec::MaskKeySource *m_keys = &m_systemKeys;
     Codec::MessageDeflater m_deflater;
     bool m_compressOutgoing = false;
