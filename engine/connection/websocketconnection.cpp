@@ -32,8 +32,11 @@ constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
 constexpr quint64 InPlaceMinBytes = ReadChunkBytes;
 /** ...at most this much per read (within the message's announced size). */
 constexpr qsizetype InPlaceMaxBytes = 4 * 1024 * 1024;
-/** Longest a burst of received data keeps the event loop before timers and painting get a turn. */
-constexpr std::chrono::milliseconds ReadRoundBudget{8};
+/**
+ * Longest a burst of received data keeps the event loop before other work gets a turn. Short,
+ * because Qt's glib loop runs timers only every other turn while a socket stays readable.
+ */
+constexpr std::chrono::milliseconds ReadRoundBudget{4};
 
 bool isConnecting(ConnectionState s)
 {
@@ -837,6 +840,8 @@ void WebSocketConnection::failHandshake(WebSocketError error)
 
 void WebSocketConnection::onTransportReadyRead()
 {
+    if (m_readRoundQueuedFor && m_readRoundQueuedFor == m_transport)
+        return; // the queued round reads this too; reading now would take two rounds in one turn of the loop
     Transport *transport = m_transport;
     QElapsedTimer round; // a burst is read in rounds, so timers and painting get their turn between them
     round.start();
@@ -882,11 +887,12 @@ void WebSocketConnection::postReadRound(Transport *transport)
 {
     // more may be waiting (in the kernel, or decrypted in a TLS socket that will not say so
     // again): read on from the event loop once it has done its other work
-    if (m_readContinuationPosted)
+    if (m_readRoundQueuedFor == transport)
         return;
-    m_readContinuationPosted = true;
+    m_readRoundQueuedFor = transport;
     QMetaObject::invokeMethod(this, [this, transport] {
-        m_readContinuationPosted = false;
+        if (m_readRoundQueuedFor == transport)
+            m_readRoundQueuedFor = nullptr;
         if (transport == m_transport && !m_finished)
             onTransportReadyRead();
     }, Qt::QueuedConnection);

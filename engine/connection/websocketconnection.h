@@ -209,7 +209,7 @@ private:
     OutboundQueue m_queue;
     bool m_flushScheduled = false;
     bool m_wroteThrough = false; // a send in this event-loop round already went straight out
-    bool m_readContinuationPosted = false; // a long burst: the next read round is queued
+    Transport *m_readRoundQueuedFor = nullptr; // a long burst: the next read round is queued for it
     qint64 m_handedBytes = 0;   // everything handed to the transport, the upgrade request included
     qint64 m_requestBytes = 0;  // the upgrade request: on the wire, but not frame bytes
     qint64 m_reportedBytes = 0; // frame bytes reported by bytesWritten
