@@ -4,7 +4,9 @@
 # Runs the shared benchmark harness (../shared/bench/run.sh) once, interleaved, with these columns:
 #   ws:  qws_client (QWebSocket), qtcp_ceiling (raw QTcpSocket), wscli (`wscli bench`), beast_client
 #   wss: wscli-wss and qws_client-wss, the same two Qt clients over TLS through an nginx front
-# and writes the tables, the targets, the machine and its load to docs/PERFORMANCE.md.
+# and writes the tables, the targets, the machine and its load to docs/PERFORMANCE.md. Before the harness it
+# builds and runs our own two benchmarks (benchmarks/): wsw_maskkey_bench (ns per mask key of each CSPRNG
+# on this CPU) and wsw_logingest_bench (messages/s into the workbench's log, and its longest stall).
 # --no-wss leaves the wss columns out (no nginx needed). --tls-front http uses nginx's HTTP proxy
 # instead of its stream (TCP) proxy, which is the default when the stream module is installed.
 # --workloads FILE: run.sh's option (lines "MODE SIZE COUNT TYPE"), for a partial run; --out FILE
@@ -72,6 +74,14 @@ cmake --build "$bin" -j2 >/dev/null
 # as "server --port 0": a fixed port here, the one the TLS front forwards to
 rm -rf "$run"
 mkdir -p "$run"
+
+# Our own benchmarks, in the same build as wscli: the key sources, then the workbench's log
+echo "benchmark: building and running wsw_maskkey_bench and wsw_logingest_bench" >&2
+cmake --build "$build" -j2 --target wsw_maskkey_bench wsw_logingest_bench >/dev/null
+"$build/benchmarks/wsw_maskkey_bench" >"$run/maskkeys.md"
+QT_QPA_PLATFORM=offscreen "$build/benchmarks/wsw_logingest_bench" --reps "$( ((${#quick[@]})) && echo 1 || echo 3)" \
+    >"$run/logingest.json" 2>"$run/logingest.log" ||
+    echo "benchmark: wsw_logingest_bench failed (see $run/logingest.log)" >&2
 export BENCH_BUILD=$run
 tmp=$(mktemp -d)
 nginx_pid=
@@ -162,7 +172,8 @@ stop_nginx
 report_args=(--results "$run/results.tsv" --tables "$run/tables.md" --date "$date"
     --kind "$( ((${#quick[@]})) && echo quick || echo full)" --load-before "$load_before"
     --load-after "$load_after"
-    --wscli-build "$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt" 2>/dev/null)")
+    --wscli-build "$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt" 2>/dev/null)"
+    --keybench "$run/maskkeys.md" --logingest "$run/logingest.json")
 if ((wss)); then
     cp "$tmp/nginx/tls.log" "$run/tls.log"
     report_args+=(--wss --front "$front" --nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')"

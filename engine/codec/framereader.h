@@ -40,6 +40,15 @@ public:
     Role role() const { return m_role; }
     ReservedBitsAllowed reservedBitsAllowed() const { return m_allowed; }
 
+    /** n bytes of the current payload were taken by other means (read in place): skips them. */
+    void skipPayload(quint64 n)
+    {
+        Q_ASSERT(m_stage == Stage::Payload && n <= m_remaining);
+        m_remaining -= n;
+        if (m_remaining == 0)
+            m_stage = Stage::End;
+    }
+
     void reset();
 
 private:

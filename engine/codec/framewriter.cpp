@@ -1,51 +1,11 @@
 #include "codec/framewriter.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
-#include <QRandomGenerator>
+#include <QtEndian>
 
 namespace Wsw::Codec {
-
-quint32 SystemMaskKeySource::nextMaskKey()
-{
-    // RFC 6455 §5.3: keys must be unpredictable, so they come from the system CSPRNG; a block
-    // at a time keeps small frames from paying a system call each.
-    if (m_next == BlockKeys) {
-        QRandomGenerator::system()->fillRange(m_keys, BlockKeys);
-        m_next = 0;
-    }
-    return m_keys[m_next++];
-}
-
-void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset)
-{
-    const unsigned shift = unsigned(offset % 4) * 8;
-    const quint32 key = shift ? std::rotr(maskKey, int(shift)) : maskKey;
-    if constexpr (std::endian::native == std::endian::little) {
-        // eight bytes per XOR; memcpy keeps it legal for any alignment and lets the compiler vectorize
-        const quint64 key64 = quint64(key) | (quint64(key) << 32);
-        qsizetype i = 0;
-        for (; i + 8 <= n; i += 8) {
-            quint64 word;
-            std::memcpy(&word, src + i, 8);
-            word ^= key64;
-            std::memcpy(dst + i, &word, 8);
-        }
-        for (; i < n; ++i)
-            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
-    } else {
-        for (qsizetype i = 0; i < n; ++i)
-            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
-    }
-}
-
-int frameHeaderSize(quint64 payloadLength, bool masked)
-{
-    const int base = payloadLength < 126 ? 2 : (payloadLength <= 0xFFFF ? 4 : 10);
-    return base + (masked ? 4 : 0);
-}
 
 qsizetype writeFrame(char *dst, Opcode opcode, FrameFlags flags, QByteArrayView payload,
                      std::optional<quint32> maskKey)
@@ -71,10 +31,7 @@ qsizetype writeFrame(char *dst, Opcode opcode, FrameFlags flags, QByteArrayView 
     }
     if (maskKey) {
         const quint32 key = *maskKey;
-        p[pos] = quint8(key);
-        p[pos + 1] = quint8(key >> 8);
-        p[pos + 2] = quint8(key >> 16);
-        p[pos + 3] = quint8(key >> 24);
+        qToLittleEndian(key, p + pos); // byte 0 of the key is its lowest byte (FrameHeader::maskKey)
         pos += 4;
         maskCopy(dst + pos, payload.data(), payload.size(), key, 0);
     } else if (!payload.isEmpty()) {

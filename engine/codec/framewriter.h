@@ -1,5 +1,7 @@
 #pragma once
 
+#include <bit>
+#include <cstring>
 #include <functional>
 #include <optional>
 
@@ -7,41 +9,47 @@
 #include <QByteArrayView>
 
 #include "codec/frameheader.h"
+#include "codec/maskkeysource.h"
 
 namespace Wsw::Codec {
 
-/** Where masking keys come from; injectable so tests can assert exact wire bytes. */
-class MaskKeySource
-{
-public:
-    virtual ~MaskKeySource() = default;
-    virtual quint32 nextMaskKey() = 0;
-};
-
 /**
- * The default source: keys from QRandomGenerator::system() (a CSPRNG), fetched in blocks so
- * that small frames do not pay a system call each.
+ * Copies n bytes from src to dst XOR-ed with the key, starting at key byte (offset % 4). Inline:
+ * a small frame's few bytes cost less than the call.
  */
-class SystemMaskKeySource final : public MaskKeySource
+inline void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset = 0)
 {
-public:
-    quint32 nextMaskKey() override;
+    const unsigned shift = unsigned(offset % 4) * 8;
+    const quint32 key = shift ? std::rotr(maskKey, int(shift)) : maskKey;
+    if constexpr (std::endian::native == std::endian::little) {
+        // eight bytes per XOR; memcpy keeps it legal for any alignment and lets the compiler vectorize
+        const quint64 key64 = quint64(key) | (quint64(key) << 32);
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8) {
+            quint64 word;
+            std::memcpy(&word, src + i, 8);
+            word ^= key64;
+            std::memcpy(dst + i, &word, 8);
+        }
+        for (; i < n; ++i)
+            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
+    } else {
+        for (qsizetype i = 0; i < n; ++i)
+            dst[i] = char(src[i] ^ char((key >> (8 * (i % 4))) & 0xFF));
+    }
+}
 
-private:
-    static constexpr int BlockKeys = 256;
-    quint32 m_keys[BlockKeys] = {};
-    int m_next = BlockKeys;
-};
-
-/** Copies n bytes from src to dst XOR-ed with the key, starting at key byte (offset % 4). */
-void maskCopy(char *dst, const char *src, qsizetype n, quint32 maskKey, quint64 offset = 0);
 inline void maskInPlace(char *data, qsizetype n, quint32 maskKey, quint64 offset = 0)
 {
     maskCopy(data, data, n, maskKey, offset);
 }
 
 /** Bytes of the header of a frame with this payload length. */
-int frameHeaderSize(quint64 payloadLength, bool masked);
+inline int frameHeaderSize(quint64 payloadLength, bool masked)
+{
+    const int base = payloadLength < 126 ? 2 : (payloadLength <= 0xFFFF ? 4 : 10);
+    return base + (masked ? 4 : 0);
+}
 
 struct FrameFlags {
     bool fin = true;

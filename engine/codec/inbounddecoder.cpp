@@ -1,5 +1,7 @@
 #include "codec/inbounddecoder.h"
 
+#include <utility>
+
 #include "codec/framewriter.h"
 
 namespace Wsw::Codec {
@@ -86,32 +88,66 @@ InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, Me
     } else if (parseFrameHeader(bytes, m_reader.role(), m_reader.reservedBitsAllowed(), &h).status
                != ParseStatus::Ok) {
         return FastPath::NotApplicable; // incomplete or broken: the general path says which
+    } else if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)) {
+        return FastPath::NotApplicable;
     }
-    if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)
-        || m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
+    if (m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
         || h.payloadLength > quint64(bytes.size() - h.headerSize))
         return FastPath::NotApplicable;
     // the same checks the assembler makes, for a message that is one complete frame
-    if (m_observer)
-        m_observer->onFrameHeader(h);
     if (h.payloadLength > m_assembler.maxMessageSize()) {
+        if (m_observer)
+            m_observer->onFrameHeader(h);
         *error = ErrorDetail::MessageTooBig;
         return FastPath::Failed;
     }
-    const QByteArrayView payload = bytes.sliced(h.headerSize, qsizetype(h.payloadLength));
+    const QByteArrayView payload(bytes.data() + h.headerSize, qsizetype(h.payloadLength));
     const bool text = h.opcode == Opcode::Text;
     if (text && !Utf8Validator::isValidUtf8(payload)) {
+        if (m_observer)
+            m_observer->onFrameHeader(h);
         *error = ErrorDetail::InvalidUtf8;
         return FastPath::Failed;
     }
-    bytes = bytes.sliced(h.headerSize + qsizetype(h.payloadLength));
-    if (m_observer) {
-        m_observer->onFramePayload(payload, 0);
-        m_observer->onFrameComplete(h, -1);
-    }
-    const bool keepGoing = sink.onMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary,
-                                          payload.toByteArray(), true);
+    bytes = QByteArrayView(payload.data() + payload.size(), bytes.size() - h.headerSize - payload.size());
+    if (m_observer)
+        m_observer->onWholeFrame(h, payload);
+    const bool keepGoing = sink.onWholeMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary, payload);
     return keepGoing ? FastPath::Done : FastPath::Stop;
+}
+
+qsizetype InboundDecoder::reserveInPlace(quint64 minBytes, qsizetype maxBytes, char **target)
+{
+    // unmasked payload (a client's) only: a server's masked frames are unmasked on the way
+    if (m_error != ErrorDetail::None || !m_reader.isInPayload() || m_reader.header().masked
+        || m_reader.payloadRemaining() < minBytes || !m_assembler.canTakeInPlace())
+        return 0;
+    const qsizetype n = qsizetype(std::min<quint64>(m_reader.payloadRemaining(), quint64(maxBytes)));
+    *target = m_assembler.reserveInPlace(n);
+    m_inPlaceReserved = n;
+    return n;
+}
+
+ErrorDetail InboundDecoder::commitInPlace(qsizetype written, MessageAssembler::Sink &sink)
+{
+    const qsizetype reserved = std::exchange(m_inPlaceReserved, 0);
+    Q_ASSERT(written >= 0 && written <= reserved);
+    const quint64 offset = m_reader.header().payloadLength - m_reader.payloadRemaining();
+    ErrorDetail error = m_assembler.commitInPlace(reserved, written);
+    if (error != ErrorDetail::None) {
+        m_error = error;
+        return error;
+    }
+    if (written == 0)
+        return ErrorDetail::None;
+    m_reader.skipPayload(quint64(written));
+    if (m_observer) {
+        // the frame inspector's look at the payload: the bytes as they now lie in the message
+        const QByteArray &message = m_assembler.currentData();
+        m_observer->onFramePayload(QByteArrayView(message.constData() + message.size() - written, written), offset);
+    }
+    // a frame completed in place ends (and its message goes out) as any other
+    return m_reader.isInPayload() ? ErrorDetail::None : feed(QByteArrayView(), sink);
 }
 
 void InboundDecoder::enableDeflate(int serverWindowBits, bool serverNoContextTakeover)

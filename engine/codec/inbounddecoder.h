@@ -28,6 +28,16 @@ public:
         virtual void onFrameComplete(const FrameHeader &header, qint64 uncompressedLength) = 0;
         /** A piece of the frame's payload as on the wire, unmasked; offset counts from the payload's start. */
         virtual void onFramePayload(QByteArrayView /*chunk*/, quint64 /*offset*/) {}
+        /**
+         * A one-frame message that lay complete in the received bytes and passed every check:
+         * the three calls above at once (one virtual call per small message instead of three).
+         */
+        virtual void onWholeFrame(const FrameHeader &header, QByteArrayView payload)
+        {
+            onFrameHeader(header);
+            onFramePayload(payload, 0);
+            onFrameComplete(header, -1);
+        }
     };
 
     explicit InboundDecoder(Role role = Role::Client) : m_reader(role) {}
@@ -44,6 +54,17 @@ public:
      */
     ErrorDetail feed(QByteArrayView bytes, MessageAssembler::Sink &sink, qsizetype *consumed = nullptr);
 
+    /**
+     * A large payload need not pass through a read buffer: when the current frame is a data frame
+     * of an uncompressed message in full mode with at least minBytes of payload still to come,
+     * returns up to maxBytes writable bytes at the end of the message (*target), else 0. Write
+     * the payload's next bytes there, then call commitInPlace() with how many (0 too) before
+     * anything else. The frame's rules were checked at its header; text is validated at commit.
+     */
+    qsizetype reserveInPlace(quint64 minBytes, qsizetype maxBytes, char **target);
+    /** The bytes written at reserveInPlace()'s target; a message they complete goes to sink. */
+    ErrorDetail commitInPlace(qsizetype written, MessageAssembler::Sink &sink);
+
     ErrorDetail error() const { return m_error; }
     void reset();
 
@@ -57,6 +78,7 @@ private:
     FrameObserver *m_observer = nullptr;
     ErrorDetail m_error = ErrorDetail::None;
     QByteArray m_unmaskBuf; // server role only
+    qsizetype m_inPlaceReserved = 0; // reserveInPlace() awaits its commitInPlace()
 };
 
 } // namespace Wsw::Codec

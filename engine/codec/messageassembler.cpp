@@ -108,6 +108,29 @@ ErrorDetail MessageAssembler::payload(QByteArrayView chunk, Sink &sink, bool *ke
     return ErrorDetail::None;
 }
 
+char *MessageAssembler::reserveInPlace(qsizetype n)
+{
+    const qsizetype start = m_data.size();
+    const quint64 needed = quint64(start) + quint64(n);
+    if (quint64(m_data.capacity()) < needed) {
+        // as payload(): never past the announced size, never more than twice what has arrived
+        const quint64 doubled = std::max<quint64>(needed, quint64(m_data.capacity()) * 2);
+        m_data.reserve(qsizetype(std::min<quint64>(doubled, m_messageSize)));
+    }
+    m_data.resize(start + n); // uninitialised: the transport writes it, commitInPlace() trims the rest
+    return m_data.data() + start;
+}
+
+ErrorDetail MessageAssembler::commitInPlace(qsizetype reserved, qsizetype used)
+{
+    const qsizetype start = m_data.size() - reserved;
+    m_data.resize(start + used); // shrinking keeps the capacity
+    // fail fast: the first invalid byte fails the message, as in payload()
+    if (m_type == SocketMessageType::Utf8 && !m_utf8.write(QByteArrayView(m_data.constData() + start, used)))
+        return ErrorDetail::InvalidUtf8;
+    return ErrorDetail::None;
+}
+
 ErrorDetail MessageAssembler::onInflated(QByteArrayView bytes)
 {
     m_frameInflated += quint64(bytes.size());

@@ -39,6 +39,15 @@ public:
         /** Returns false to stop processing (e.g. the connection is going away). */
         virtual bool onMessage(SocketMessageType type, QByteArray &&data, bool isComplete) = 0;
         virtual bool onControlFrame(Opcode opcode, QByteArray &&payload) = 0;
+        /**
+         * A whole message that arrived as one complete frame, checked and still in the receive
+         * buffer (valid during the call only). The default copies it for onMessage(); a sink may
+         * put it somewhere cheaper (the connection reuses a buffer nobody shares any more).
+         */
+        virtual bool onWholeMessage(SocketMessageType type, QByteArrayView data)
+        {
+            return onMessage(type, data.toByteArray(), true);
+        }
     };
 
     void setMaxMessageSize(quint64 bytes) { m_maxMessageSize = bytes; }
@@ -63,12 +72,25 @@ public:
     /** The current frame is complete (after endFrameData()): a finished message is handed over. */
     ErrorDetail frameEnd(Sink &sink, bool *keepGoing);
 
+    /**
+     * Whether the current frame's payload may be written straight into the message (a data
+     * frame of an uncompressed message in full mode): then reserveInPlace()/commitInPlace()
+     * replace payload() for it.
+     */
+    bool canTakeInPlace() const { return !m_frameIsControl && !m_partial && !m_compressed && m_inMessage; }
+    /** n writable bytes at the end of the message (grown within the announced size); valid until commitInPlace(). */
+    char *reserveInPlace(qsizetype n);
+    /** used of the reserved bytes were written: the rest is dropped, text is validated. */
+    ErrorDetail commitInPlace(qsizetype reserved, qsizetype used);
+
     bool isMessageInProgress() const { return m_inMessage; }
     bool isPartialMode() const { return m_partial; }
     quint64 maxMessageSize() const { return m_maxMessageSize; }
     quint64 currentMessageSize() const { return m_messageSize; }
     /** The current message's final frame has begun: currentMessageSize() is its whole wire size. */
     bool isMessageSizeKnown() const { return m_finalFrameStarted; }
+    /** The current message's bytes so far (full mode). */
+    const QByteArray &currentData() const { return m_data; }
     void reset();
 
 private:

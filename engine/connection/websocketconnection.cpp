@@ -1,5 +1,7 @@
 #include "connection/websocketconnection.h"
 
+#include <cstring>
+
 #include <QDateTime>
 #include <QMetaEnum>
 #include <QNetworkProxyFactory>
@@ -22,8 +24,19 @@ namespace {
 constexpr qsizetype ReadChunkBytes = 256 * 1024;
 constexpr int MaxPendingPings = 64;
 /** Queued frames are handed to the socket at once from this size on, else from the event loop. */
-constexpr qint64 FlushNowBytes = 64 * 1024;
+constexpr qint64 FlushNowBytes = 256 * 1024;
+/** One-frame messages up to this size are copied into a reused buffer (no allocation per message). */
+constexpr qsizetype RecycledMessageBytes = 64 * 1024;
 constexpr std::chrono::milliseconds BandwidthSampleInterval{1000};
+/** A frame with at least this much payload still to come is read straight into its message... */
+constexpr quint64 InPlaceMinBytes = ReadChunkBytes;
+/** ...at most this much per read (within the message's announced size). */
+constexpr qsizetype InPlaceMaxBytes = 4 * 1024 * 1024;
+/**
+ * Longest a burst of received data keeps the event loop before other work gets a turn. Short,
+ * because Qt's glib loop runs timers only every other turn while a socket stays readable.
+ */
+constexpr std::chrono::milliseconds ReadRoundBudget{4};
 
 bool isConnecting(ConnectionState s)
 {
@@ -450,6 +463,12 @@ void WebSocketConnection::startAttempt()
     setState(ConnectionState::Connecting);
     m_connectTimer.start(m_control.timeouts.connect);
     m_transport->connectToHost(m_url.host(), quint16(m_url.port(m_secure ? 443 : 80)));
+    // Mask keys: over TLS from OpenSSL's DRBG (set up anyway, about 1 ns per key); over plain TCP
+    // from the kernel (about 10 ns per key), which spares a ws:// connection OpenSSL's set-up
+    // (about 1 ms and 2-3 MiB of memory on first use). The first block is fetched while TCP
+    // connects, so no set-up falls on the first message.
+    m_systemKeys.setPrimary(m_secure ? &fillFromOpenSslDrbg : nullptr);
+    m_systemKeys.prefill();
 }
 
 Transport *WebSocketConnection::createTransport(bool secure, const QNetworkProxy &proxy)
@@ -822,8 +841,21 @@ void WebSocketConnection::failHandshake(WebSocketError error)
 
 void WebSocketConnection::onTransportReadyRead()
 {
+    if (m_readRoundQueuedFor && m_readRoundQueuedFor == m_transport)
+        return; // the queued round reads this too; reading now would take two rounds in one turn of the loop
     Transport *transport = m_transport;
+    QElapsedTimer round; // a burst is read in rounds, so timers and painting get their turn between them
+    round.start();
     while (transport == m_transport && !m_finished) {
+        const InPlaceRead inPlace = readPayloadInPlace(transport);
+        if (inPlace == InPlaceRead::PeerGone)
+            return;
+        if (inPlace == InPlaceRead::ReadOn) {
+            if (round.nsecsElapsed() < std::chrono::nanoseconds(ReadRoundBudget).count())
+                continue;
+            postReadRound(transport);
+            break;
+        }
         const qint64 n = transport->read(m_readBuffer.data(), m_readBuffer.size());
         if (n < 0) {
             // an unbuffered socket reports the peer's close only like this
@@ -842,6 +874,10 @@ void WebSocketConnection::onTransportReadyRead()
         // else: data after the closing handshake is ignored (RFC 6455 §1.4)
         if (!transport->mayHaveMore(n))
             break;
+        if (round.nsecsElapsed() >= std::chrono::nanoseconds(ReadRoundBudget).count()) {
+            postReadRound(transport);
+            break;
+        }
     }
     if (Q_UNLIKELY(m_facade->isReceiveProgressConnected()) && transport == m_transport && !m_finished
         && m_state != ConnectionState::AwaitingUpgrade)
@@ -849,6 +885,47 @@ void WebSocketConnection::onTransportReadyRead()
     reportWritten();
     if (m_idleTimer.isActive())
         m_idleTimer.start(m_control.timeouts.idle);
+}
+
+void WebSocketConnection::postReadRound(Transport *transport)
+{
+    // more may be waiting (in the kernel, or decrypted in a TLS socket that will not say so
+    // again): read on from the event loop once it has done its other work
+    if (m_readRoundQueuedFor == transport)
+        return;
+    m_readRoundQueuedFor = transport;
+    QMetaObject::invokeMethod(this, [this, transport] {
+        if (m_readRoundQueuedFor == transport)
+            m_readRoundQueuedFor = nullptr;
+        if (transport == m_transport && !m_finished)
+            onTransportReadyRead();
+    }, Qt::QueuedConnection);
+}
+
+WebSocketConnection::InPlaceRead WebSocketConnection::readPayloadInPlace(Transport *transport)
+{
+    // the rest of a large frame goes from the socket straight into the message: no copy through
+    // m_readBuffer (one copy less per byte of a 256 MiB message, and fewer, larger reads)
+    if ((m_state != ConnectionState::Open && m_state != ConnectionState::Closing) || m_stopReading)
+        return InPlaceRead::NotApplicable;
+    char *target = nullptr;
+    const qsizetype room = m_decoder.reserveInPlace(InPlaceMinBytes, InPlaceMaxBytes, &target);
+    if (room == 0)
+        return InPlaceRead::NotApplicable;
+    const qint64 n = transport->read(target, room);
+    const ErrorDetail error = m_decoder.commitInPlace(n > 0 ? qsizetype(n) : 0, *this);
+    if (n < 0) {
+        handlePeerGone(); // an unbuffered socket reports the peer's close only like this
+        return InPlaceRead::PeerGone;
+    }
+    if (n > 0) {
+        m_wroteThrough = false; // new data: a new round for scheduleFlush()
+        m_info.counters.wireBytesReceived += quint64(n);
+    }
+    if (error != ErrorDetail::None && transport == m_transport && !m_finished)
+        failProtocol(error);
+    // read on while the socket filled all it was given (else it is most likely empty now)
+    return n == room && transport == m_transport && !m_finished ? InPlaceRead::ReadOn : InPlaceRead::NotApplicable;
 }
 
 void WebSocketConnection::processFrames(QByteArrayView bytes)
@@ -891,6 +968,24 @@ void WebSocketConnection::reportReceiveProgress()
     const qint64 total = assembler.isMessageSizeKnown() ? qint64(announced) : -1;
     m_receiveProgressReported = true;
     deliver([this, received, total] { Q_EMIT m_facade->receiveProgress(received, total); });
+}
+
+bool WebSocketConnection::onWholeMessage(SocketMessageType type, QByteArrayView data)
+{
+    if (data.size() > RecycledMessageBytes)
+        return onMessage(type, data.toByteArray(), true);
+    // Implicit sharing makes this safe: once the slots of the last message have returned without
+    // keeping a copy, nobody shares m_messageBuffer and it is refilled without an allocation; a
+    // copy kept anywhere (a log, a queued connection) stays as it was and a new buffer is made.
+    if (m_messageBuffer.isDetached()) {
+        if (m_messageBuffer.size() != data.size()) // a stream of equal sizes skips even this
+            m_messageBuffer.resize(data.size());
+        if (!data.isEmpty())
+            std::memcpy(m_messageBuffer.data(), data.data(), size_t(data.size()));
+    } else {
+        m_messageBuffer = data.toByteArray();
+    }
+    return onMessage(type, QByteArray(m_messageBuffer), true);
 }
 
 bool WebSocketConnection::onControlFrame(Opcode opcode, QByteArray &&payload)
@@ -950,6 +1045,17 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
     ++m_info.counters.framesReceived;
     m_info.counters.payloadBytesReceived += header.payloadLength;
     m_incomingFrameHead.clear();
+}
+
+void WebSocketConnection::onWholeFrame(const FrameHeader &header, QByteArrayView payload)
+{
+    ++m_info.counters.framesReceived;
+    m_info.counters.payloadBytesReceived += header.payloadLength;
+    if (Q_UNLIKELY(observingFrames())) {
+        onFrameHeader(header);
+        onFramePayload(payload, 0);
+        onFrameComplete(header, -1);
+    }
 }
 
 void WebSocketConnection::onFramePayload(QByteArrayView chunk, quint64 offset)
@@ -1035,8 +1141,10 @@ void WebSocketConnection::scheduleFlush()
     } else if (m_queue.size() >= FlushNowBytes) {
         flushNow();
     }
+    if (m_flushScheduled)
+        return; // the rest of a burst: the flush already on its way takes it (no per-message checks)
     const bool reportDue = m_facade->isBytesWrittenConnected() && unreportedWritten() > 0;
-    if (!m_flushScheduled && (!m_queue.isEmpty() || reportDue)) {
+    if (!m_queue.isEmpty() || reportDue) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &WebSocketConnection::flushQueued, Qt::QueuedConnection);
     }

@@ -22,6 +22,7 @@
 #include "codec/inbounddecoder.h"
 #include "codec/messagedeflater.h"
 #include "codec/permessagedeflate.h"
+#include "connection/opensslrandom.h"
 #include "connection/outboundqueue.h"
 #include "connection/transport.h"
 
@@ -91,10 +92,12 @@ private:
     // Codec::MessageAssembler::Sink
     bool onMessage(SocketMessageType type, QByteArray &&data, bool isComplete) override;
     bool onControlFrame(Codec::Opcode opcode, QByteArray &&payload) override;
+    bool onWholeMessage(SocketMessageType type, QByteArrayView data) override;
     // Codec::InboundDecoder::FrameObserver
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
     void onFramePayload(QByteArrayView chunk, quint64 offset) override;
+    void onWholeFrame(const Codec::FrameHeader &header, QByteArrayView payload) override;
 
     void onTransportSecuring();
     void onTransportEstablished();
@@ -130,6 +133,11 @@ private:
     void applyDeflateAgreement(const Codec::DeflateAgreement &deflate);
     void sendCompressedMessage(Codec::Opcode opcode, QByteArrayView data);
     void processFrames(QByteArrayView bytes);
+    enum class InPlaceRead : quint8 { NotApplicable, ReadOn, PeerGone };
+    /** Reads a large frame's payload straight into its message when one is under way. */
+    InPlaceRead readPayloadInPlace(Transport *transport);
+    /** Queues the next read round of a long burst (once). */
+    void postReadRound(Transport *transport);
     void failHandshake(ErrorDetail detail, const QString &extra = {});
     void failHandshake(WebSocketError error);
     /** The server broke a rule while open: send our close code, then end with the error. */
@@ -201,9 +209,11 @@ private:
 
     Transport *m_transport = nullptr;
     QByteArray m_readBuffer;
+    QByteArray m_messageBuffer; // small one-frame messages, reused while no receiver keeps a copy
     OutboundQueue m_queue;
     bool m_flushScheduled = false;
     bool m_wroteThrough = false; // a send in this event-loop round already went straight out
+    Transport *m_readRoundQueuedFor = nullptr; // a long burst: the next read round is queued for it
     qint64 m_handedBytes = 0;   // everything handed to the transport, the upgrade request included
     qint64 m_requestBytes = 0;  // the upgrade request: on the wire, but not frame bytes
     qint64 m_reportedBytes = 0; // frame bytes reported by bytesWritten
@@ -215,7 +225,7 @@ private:
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
     Codec::InboundDecoder m_decoder;
-    Codec::SystemMaskKeySource m_systemKeys;
+    Codec::SystemMaskKeySource m_systemKeys; // wss: OpenSSL's DRBG, ws: getrandom() (startAttempt())
     Codec::MaskKeySource *m_keys = &m_systemKeys;
     Codec::MessageDeflater m_deflater;
     bool m_compressOutgoing = false;

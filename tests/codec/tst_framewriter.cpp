@@ -302,7 +302,7 @@ private Q_SLOTS:
     {
         SystemMaskKeySource keys;
         QSet<quint32> seen;
-        for (int i = 0; i < 1000; ++i) // crosses the 256-key refill
+        for (int i = 0; i < 1000; ++i) // tst_maskkeysource tests the source itself
             seen.insert(keys.nextMaskKey());
         QVERIFY2(seen.size() > 990, "keys from the CSPRNG repeat far too often");
     }

@@ -1,5 +1,7 @@
 #include "codec/messageassembler.h" // first: the header under test is self-contained
 
+#include <algorithm>
+#include <cstring>
 #include <limits>
 #include <new>
 
@@ -156,6 +158,9 @@ private slots:
     void frameObserverSeesEveryHeaderOnce();
     // Robustness
     void hugeDeclaredFragmentWithinTheLimit();
+    void payloadReadInPlace();
+    void inPlaceOnlyWhereAllowed();
+    void inPlaceTextIsValidated();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -702,6 +707,111 @@ void tst_MessageAssembler::hugeDeclaredFragmentWithinTheLimit()
         });
         QVERIFY2(failure.isEmpty(), qPrintable(QString::fromLatin1(c.name) + u": "_s + failure));
     }
+}
+
+namespace {
+/**
+ * Feeds stream to decoder as a connection does: at most `chunk` bytes through feed(), and where
+ * the decoder offers it, the payload straight into the message (reserveInPlace/commitInPlace).
+ */
+ErrorDetail feedWithInPlace(InboundDecoder &decoder, QByteArrayView stream, RecordingSink &sink, qsizetype chunk,
+                            int *inPlaceReads)
+{
+    qsizetype pos = 0;
+    while (pos < stream.size()) {
+        char *target = nullptr;
+        const qsizetype room = decoder.reserveInPlace(1000, chunk, &target);
+        if (room > 0) {
+            const qsizetype n = std::min(room, stream.size() - pos) / 2 + 1; // a short read, as sockets do
+            std::memcpy(target, stream.data() + pos, size_t(n));
+            pos += n;
+            ++*inPlaceReads;
+            const ErrorDetail error = decoder.commitInPlace(n, sink);
+            if (error != ErrorDetail::None)
+                return error;
+            continue;
+        }
+        const qsizetype n = std::min(chunk, stream.size() - pos);
+        const ErrorDetail error = decoder.feed(stream.sliced(pos, n), sink);
+        if (error != ErrorDetail::None)
+            return error;
+        pos += n;
+    }
+    return ErrorDetail::None;
+}
+} // namespace
+
+void tst_MessageAssembler::payloadReadInPlace()
+{
+    // a large fragmented binary message with a ping between its frames, a large text message
+    // with multi-byte characters split anywhere, and small messages around them
+    QByteArray bigText;
+    while (bigText.size() < 300000)
+        bigText += Kosme + "abc";
+    const QByteArray stream = FrameBuilder::text("first") + FrameBuilder::binary(pattern(200000), false)
+            + FrameBuilder::ping("p") + FrameBuilder::continuation(pattern(150000), true) + FrameBuilder::text(bigText)
+            + FrameBuilder::binary(pattern(5000)) + FrameBuilder::close(1000);
+    RecordingSink plain;
+    InboundDecoder reference;
+    QCOMPARE(reference.feed(stream, plain), ErrorDetail::None);
+    for (qsizetype chunk : {4096, 65536, 200003}) {
+        RecordingSink sink;
+        InboundDecoder decoder;
+        int inPlaceReads = 0;
+        QCOMPARE(feedWithInPlace(decoder, stream, sink, chunk, &inPlaceReads), ErrorDetail::None);
+        QVERIFY(inPlaceReads > 0);
+        QCOMPARE(sink.log, plain.log); // the same messages, in the same order, byte for byte
+    }
+}
+
+void tst_MessageAssembler::inPlaceOnlyWhereAllowed()
+{
+    char *target = nullptr;
+    {
+        // a control frame's payload is never taken in place; a data frame with less to come neither
+        InboundDecoder decoder;
+        RecordingSink sink;
+        QCOMPARE(decoder.feed(headerOnly(0x9, 100, true), sink), ErrorDetail::None);
+        QCOMPARE(decoder.reserveInPlace(1, 1000, &target), 0);
+        InboundDecoder small;
+        QCOMPARE(small.feed(headerOnly(0x2, 999, true), sink), ErrorDetail::None);
+        QCOMPARE(small.reserveInPlace(1000, 1000, &target), 0);
+        QVERIFY(small.reserveInPlace(999, 1000, &target) > 0);
+        QCOMPARE(small.commitInPlace(0, sink), ErrorDetail::None); // nothing written: nothing changes
+        QCOMPARE(small.feed(pattern(999), sink), ErrorDetail::None);
+        QCOMPARE(sink.log, QList<QByteArray>{"binary:" + pattern(999).toHex()});
+    }
+    {
+        // partial mode hands pieces over as they come: no in-place message to write into
+        InboundDecoder decoder;
+        decoder.assembler().setPartialMode(true);
+        RecordingSink sink;
+        QCOMPARE(decoder.feed(headerOnly(0x2, 100000, true), sink), ErrorDetail::None);
+        QCOMPARE(decoder.reserveInPlace(1, 1000, &target), 0);
+    }
+    {
+        // a server reads masked frames: they are unmasked on the way, never in place
+        InboundDecoder decoder(Role::Server);
+        RecordingSink sink;
+        QCOMPARE(decoder.feed(maskedFrame(0x2, pattern(100000)).first(20), sink), ErrorDetail::None);
+        QCOMPARE(decoder.reserveInPlace(1, 1000, &target), 0);
+    }
+}
+
+void tst_MessageAssembler::inPlaceTextIsValidated()
+{
+    // RFC 6455 §8.1: invalid UTF-8 fails the message at the first bad byte, in place too
+    QByteArray bad(300000, 'a');
+    bad[150000] = char(0xC0); // an overlong lead byte
+    const QByteArray stream = FrameBuilder::text(bad);
+    RecordingSink sink;
+    InboundDecoder decoder;
+    int inPlaceReads = 0;
+    QCOMPARE(feedWithInPlace(decoder, stream, sink, 65536, &inPlaceReads), ErrorDetail::InvalidUtf8);
+    QVERIFY(inPlaceReads > 0);
+    QVERIFY(sink.log.isEmpty());
+    QCOMPARE(decoder.error(), ErrorDetail::InvalidUtf8); // and it sticks
+    QCOMPARE(decoder.feed("x", sink), ErrorDetail::InvalidUtf8);
 }
 
 QTEST_APPLESS_MAIN(tst_MessageAssembler)

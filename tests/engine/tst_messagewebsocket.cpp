@@ -52,6 +52,7 @@ private Q_SLOTS:
     void messagesAreEchoedInTheirType_data();
     void messagesAreEchoedInTheirType();
     void dataStreamIsFreshOnEveryCall();
+    void receivedDataKeptBySlotsStaysIntact();
 
     void fragmentedSendFrameSequence();
     void fragmentedSendRefusesWholeMessageInBetween();
@@ -596,6 +597,34 @@ void tst_MessageWebSocket::messagesAreEchoedInTheirType()
         QCOMPARE(args.text(), QString::fromUtf8(data));
     QCOMPARE(ws.information().counters.messagesSent, 1u);
     QCOMPARE(ws.information().counters.messagesReceived, 1u);
+}
+
+void tst_MessageWebSocket::receivedDataKeptBySlotsStaysIntact()
+{
+    // Small one-frame messages are copied into a buffer the connection reuses once nobody shares
+    // it: a copy a slot keeps must never change afterwards, whichever messages were kept.
+    MessageWebSocket ws;
+    ClientSpies spies(&ws);
+    QVERIFY(openOnEcho(ws, spies));
+    ws.setMessageType(SocketMessageType::Binary);
+    QList<QByteArray> sent, kept, seen;
+    for (int i = 0; i < 60; ++i) {
+        QByteArray m(1 + (i * 7) % 90, char('A' + i % 26));
+        m[0] = char(i);
+        sent.append(m);
+    }
+    connect(&ws, &MessageWebSocket::messageReceived, this, [&](const MessageWebSocketMessageReceivedEventArgs &a) {
+        seen.append(QByteArray(a.data().constData(), a.data().size())); // a deep copy, as it was then
+        if (seen.size() % 3 == 0)
+            kept.append(a.data()); // a shared copy, kept past the slot
+    });
+    for (const QByteArray &m : sent)
+        QVERIFY(ws.sendMessage(m)); // one burst: the echoes come back in few reads
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), sent.size(), WaitMs);
+    QCOMPARE(seen, sent);
+    QCOMPARE(kept.size(), sent.size() / 3);
+    for (qsizetype i = 0; i < kept.size(); ++i)
+        QCOMPARE(kept[i], sent[i * 3 + 2]);
 }
 
 void tst_MessageWebSocket::dataStreamIsFreshOnEveryCall()

@@ -4,6 +4,7 @@
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QStringDecoder>
+#include <QStringMatcher>
 
 #include "models/logentry.h"
 
@@ -77,6 +78,7 @@ private:
     QString m_pattern;
     bool m_regexMode = false;
     QRegularExpression m_regex;
+    QStringMatcher m_matcher{QString(), Qt::CaseInsensitive}; // the plain text filter
 
     // scratch space reused by every row (kept while it is at most ScratchKept characters)
     static constexpr qsizetype ScratchKept = 64 * 1024;
