@@ -49,16 +49,14 @@ public:
 
     /**
      * Told that data can be read. A plain call rather than a signal: it sits between the kernel
-     * saying "readable" and the reply of a round trip, where a second signal hop costs about 450
-     * instructions.
+     * saying "readable" and the reply of a round trip, where a second signal hop costs about 220
+     * instructions (callgrind, echo 32 B).
      */
     class ReadListener
     {
     public:
+        virtual ~ReadListener() = default;
         virtual void onTransportReadyRead() = 0;
-
-    protected:
-        ~ReadListener() = default;
     };
     /** The one listener (not owned; nullptr: nobody). retire() lets go of it. */
     void setReadListener(ReadListener *listener) { m_readListener = listener; }
