@@ -21,15 +21,19 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
 
     bool keepGoing = true;
     while (keepGoing) {
-        if (m_reader.isAtFrameStart() && bytes.size() >= 2) {
-            ErrorDetail error = ErrorDetail::None;
-            const FastPath fast = tryWholeFrame(bytes, sink, &error);
-            if (fast == FastPath::Done)
-                continue;
-            if (fast == FastPath::Stop)
-                break;
-            if (fast == FastPath::Failed)
-                return finish(error);
+        if (m_reader.isAtFrameStart()) {
+            if (bytes.isEmpty())
+                break; // all of it read (the reader would only say NeedMore)
+            if (bytes.size() >= 2) {
+                ErrorDetail error = ErrorDetail::None;
+                const FastPath fast = tryWholeFrame(bytes, sink, &error);
+                if (fast == FastPath::Done)
+                    continue;
+                if (fast == FastPath::Stop)
+                    break;
+                if (fast == FastPath::Failed)
+                    return finish(error);
+            }
         }
         const FrameReader::Event event = m_reader.next(bytes);
         ErrorDetail error = ErrorDetail::None;

@@ -14,7 +14,7 @@ constexpr qint64 SmallReadBytes = 4096;
 TcpTransport::TcpTransport(const TransportOptions &options, QObject *parent)
     : Transport(new QTcpSocket, options, parent), m_tcp(static_cast<QTcpSocket *>(socket()))
 {
-    connect(m_tcp, &QIODevice::readyRead, this, &Transport::readyRead);
+    connect(m_tcp, &QIODevice::readyRead, this, [this] { notifyReadyRead(); });
     // Qt wrote what it had buffered: the kernel has room again
     connect(m_tcp, &QIODevice::bytesWritten, this, &Transport::progressed);
     connect(m_tcp, &QAbstractSocket::disconnected, this, &Transport::peerClosed);

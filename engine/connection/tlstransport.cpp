@@ -82,7 +82,7 @@ TlsTransport::TlsTransport(const TransportOptions &options, const TlsSettings &s
         m_readPosted = true;
         post([this] {
             m_readPosted = false;
-            Q_EMIT readyRead();
+            notifyReadyRead();
         });
     });
     connect(m_ssl, &QSslSocket::encryptedBytesWritten, this, [this] {

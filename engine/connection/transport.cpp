@@ -55,6 +55,7 @@ void Transport::retire(bool graceful, std::chrono::milliseconds bound)
 {
     // the owner has let go: nothing more is reported, and this object outlives it if need be
     disconnect();
+    m_readListener = nullptr;
     setParent(nullptr);
     if (graceful && m_socket->state() == QAbstractSocket::ConnectedState) {
         connect(m_socket, &QAbstractSocket::disconnected, this, &QObject::deleteLater);

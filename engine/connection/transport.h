@@ -37,7 +37,7 @@ struct TransportOptions
  *
  * Writing: write() hands bytes over while writeRoom() is positive; bufferedBytes() tells how
  * many of the bytes handed over have not reached the kernel yet, and progressed() says that
- * number went down. Reading: after readyRead(), read() until mayHaveMore() says stop.
+ * number went down. Reading: after the ReadListener is told, read() until mayHaveMore() says stop.
  */
 class Transport : public QObject
 {
@@ -46,6 +46,20 @@ class Transport : public QObject
 
 public:
     ~Transport() override;
+
+    /**
+     * Told that data can be read. A plain call rather than a signal: it sits between the kernel
+     * saying "readable" and the reply of a round trip, where a second signal hop costs about 220
+     * instructions (callgrind, echo 32 B).
+     */
+    class ReadListener
+    {
+    public:
+        virtual ~ReadListener() = default;
+        virtual void onTransportReadyRead() = 0;
+    };
+    /** The one listener (not owned; nullptr: nobody). retire() lets go of it. */
+    void setReadListener(ReadListener *listener) { m_readListener = listener; }
 
     /** Starts connecting; established() or failed() follows. */
     virtual void connectToHost(const QString &host, quint16 port) = 0;
@@ -79,7 +93,6 @@ Q_SIGNALS:
     void securing();
     /** Ready for application data: TCP connected, or TLS negotiated and its certificate accepted. */
     void established();
-    void readyRead();
     /** Bytes handed over earlier went out: bufferedBytes() went down, writeRoom() may be positive. */
     void progressed();
     /** The peer closed the connection (or it broke): read what is left, then it is over. */
@@ -100,6 +113,11 @@ protected:
     bool usesProxy() const { return m_options.proxy.type() != QNetworkProxy::NoProxy; }
 
     QAbstractSocket *socket() const { return m_socket; }
+    void notifyReadyRead()
+    {
+        if (m_readListener)
+            m_readListener->onTransportReadyRead();
+    }
 
 private:
     void onSocketConnected();
@@ -107,6 +125,7 @@ private:
     WebSocketError proxyFailure(QAbstractSocket::SocketError error, const QString &text) const;
 
     QAbstractSocket *m_socket;
+    ReadListener *m_readListener = nullptr;
     TransportOptions m_options;
     /** The proxy asked for authentication: once (answered with the credential when there is one), or again. */
     int m_proxyAuthRequests = 0;

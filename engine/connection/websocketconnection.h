@@ -38,7 +38,8 @@ class MessageWebSocket;
  */
 class WebSocketConnection final : public QObject,
                                   private Codec::MessageAssembler::Sink,
-                                  private Codec::InboundDecoder::FrameObserver
+                                  private Codec::InboundDecoder::FrameObserver,
+                                  private Transport::ReadListener
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebSocketConnection)
@@ -101,7 +102,8 @@ private:
 
     void onTransportSecuring();
     void onTransportEstablished();
-    void onTransportReadyRead();
+    // Transport::ReadListener
+    void onTransportReadyRead() override;
     void onTransportProgressed();
     void onTransportPeerClosed();
     void onTransportFailed(const WebSocketError &error);
@@ -134,8 +136,8 @@ private:
     void sendCompressedMessage(Codec::Opcode opcode, QByteArrayView data);
     void processFrames(QByteArrayView bytes);
     enum class InPlaceRead : quint8 { NotApplicable, ReadOn, PeerGone };
-    /** Reads a large frame's payload straight into its message when one is under way. */
-    InPlaceRead readPayloadInPlace(Transport *transport);
+    /** Reads a large frame's payload straight into its message when one is under way (starts round if need be). */
+    InPlaceRead readPayloadInPlace(Transport *transport, QElapsedTimer &round);
     /** Queues the next read round of a long burst (once). */
     void postReadRound(Transport *transport);
     void failHandshake(ErrorDetail detail, const QString &extra = {});
@@ -259,6 +261,7 @@ private:
     QTimer m_handshakeTimer{this};
     QTimer m_closeTimer{this};
     QTimer m_idleTimer{this};
+    QElapsedTimer m_lastTraffic; // the last read while the idle timeout runs
     QTimer m_pongTimer{this};
     QTimer m_bandwidthTimer{this};
     QPointer<WebSocketServerCustomValidationRequestedEventArgs> m_validation;
