@@ -168,6 +168,16 @@ bool MessageWebSocket::isServerValidationConnected() const
     return isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::serverCustomValidationRequested));
 }
 
+void MessageWebSocket::setMessageHandler(MessageHandler handler)
+{
+    m_connection->setMessageHandler(std::move(handler));
+}
+
+bool MessageWebSocket::hasMessageHandler() const
+{
+    return m_connection->hasMessageHandler();
+}
+
 qint64 MessageWebSocket::bufferedAmount() const
 {
     return m_connection->bufferedAmount();
