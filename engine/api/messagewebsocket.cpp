@@ -153,10 +153,8 @@ void MessageWebSocket::disconnectNotify(const QMetaMethod &)
     m_receiversStale = true;
 }
 
-void MessageWebSocket::refreshReceivers() const
+void MessageWebSocket::refreshReceiversNow() const
 {
-    if (!m_receiversStale)
-        return;
     m_receiversStale = false;
     m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
     m_bytesWrittenConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten));

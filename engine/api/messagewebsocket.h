@@ -195,7 +195,12 @@ private:
     }
     bool isServerValidationConnected() const;
     /** After a disconnection: asks Qt again, from outside disconnectNotify(). */
-    void refreshReceivers() const;
+    void refreshReceivers() const
+    {
+        if (Q_UNLIKELY(m_receiversStale)) // inline: asked once per small message received
+            refreshReceiversNow();
+    }
+    void refreshReceiversNow() const;
 
     std::unique_ptr<WebSocketConnection> m_connection; // also a child, so moveToThread() moves it
     mutable bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow

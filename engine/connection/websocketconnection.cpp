@@ -1006,9 +1006,11 @@ void WebSocketConnection::reportReceiveProgress()
 
 bool WebSocketConnection::onWholeMessage(SocketMessageType type, QByteArrayView data)
 {
-    // one frame whose payload is data (its onWholeFrame(), if any, only showed it)
+    // one frame whose payload is data: counted and shown here (wantsWholeFrames() is false)
     ++m_info.counters.framesReceived;
     m_info.counters.payloadBytesReceived += quint64(data.size());
+    if (Q_UNLIKELY(m_facade->isFrameObserverConnected())) // observingFrames(), inline
+        observeWholeFrame(type, data);
     if (handsToHandlerNow()) {
         // no copy at all: the handler sees the bytes where they lie in the read buffer
         ++m_info.counters.messagesReceived;
@@ -1090,9 +1092,19 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
     m_incomingFrameHead.clear();
 }
 
-void WebSocketConnection::onWholeFrame(const FrameHeader &header, QByteArrayView payload)
+bool WebSocketConnection::observingFrames() const
 {
-    // only while frames are observed (wantsWholeFrames()); onWholeMessage() counts the frame
+    return m_facade->isFrameObserverConnected();
+}
+
+void WebSocketConnection::observeWholeFrame(SocketMessageType type, QByteArrayView payload)
+{
+    // what the decoder took: a final, unmasked data frame without reserved bits
+    FrameHeader header;
+    header.fin = true;
+    header.opcode = type == SocketMessageType::Utf8 ? Opcode::Text : Opcode::Binary;
+    header.payloadLength = quint64(payload.size());
+    header.headerSize = payload.size() < 126 ? 2 : payload.size() <= 0xFFFF ? 4 : 10;
     m_incomingFrameHead.clear();
     onFramePayload(payload, 0);
     onFrameComplete(header, -1);
@@ -1125,11 +1137,6 @@ void WebSocketConnection::onFrameComplete(const FrameHeader &header, qint64 unco
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
     info.payloadHead = m_incomingFrameHead;
     deliver([this, info] { Q_EMIT m_facade->frameObserved(info); });
-}
-
-bool WebSocketConnection::observingFrames() const
-{
-    return m_facade->isFrameObserverConnected();
 }
 
 void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 uncompressedLength,

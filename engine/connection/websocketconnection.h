@@ -101,8 +101,8 @@ private:
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
     void onFramePayload(QByteArrayView chunk, quint64 offset) override;
-    void onWholeFrame(const Codec::FrameHeader &header, QByteArrayView payload) override;
-    bool wantsWholeFrames() const override { return observingFrames(); }
+    /** False: onWholeMessage() counts a one-frame message's frame and shows it to frameObserved. */
+    bool wantsWholeFrames() const override { return false; }
 
     void onTransportSecuring();
     void onTransportEstablished();
@@ -216,6 +216,8 @@ private:
     void retireTransport(bool graceful);
     void stopTimers();
     bool observingFrames() const;
+    /** frameObserved for a one-frame message taken by the decoder's fast path. */
+    void observeWholeFrame(SocketMessageType type, QByteArrayView payload);
     void observeOutgoing(const Codec::FrameHeader &header, qint64 uncompressedLength, QByteArrayView payload);
 
     MessageWebSocket *m_facade;

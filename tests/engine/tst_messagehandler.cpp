@@ -4,6 +4,7 @@
 // is set, every rule still holds (invalid UTF-8 fails with 1007), and a handler may close,
 // abort, send or switch itself off in the middle of a burst.
 
+#include <algorithm>
 #include <utility>
 
 #include <QTest>
@@ -167,6 +168,7 @@ private Q_SLOTS:
     void switchingBetweenMessages();
     void handlerSendsReplies();
     void partialModeKeepsTheSignal();
+    void frameObserverSeesEveryFrame();
 };
 
 void tst_MessageHandler::handlerGetsWhatTheSignalGets_data()
@@ -384,6 +386,51 @@ void tst_MessageHandler::partialModeKeepsTheSignal()
     QTRY_COMPARE_WITH_TIMEOUT(joined.size(), qsizetype(10), WaitMs);
     QCOMPARE(joined, script.lines);
     QCOMPARE(handled, 0);
+    ws.close(1000, {});
+    QTRY_COMPARE_WITH_TIMEOUT(spies.closed.size(), 1, WaitMs);
+}
+
+void tst_MessageHandler::frameObserverSeesEveryFrame()
+{
+    // frameObserved connected from the handler in the middle of a burst: every later frame is shown,
+    // before its message, as the frame inspector sees frames of messages delivered by the signal
+    Script script = burst(30);
+    script.add(Op::Binary, patternBytes(200)); // a 16-bit length
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.acceptUpgrade().send(script.frames).waitForClose().send(FrameBuilder::close(1000)).closeTcp();
+    MessageWebSocket ws;
+    ClientSpies spies(&ws);
+    QByteArrayList events;
+    ws.setMessageHandler([&](SocketMessageType type, QByteArrayView data) {
+        events.append(lineOf(type, data));
+        if (events.size() == 10) {
+            connect(&ws, &MessageWebSocket::frameObserved, this, [&](const FrameInfo &f) {
+                if (f.direction != FrameDirection::Incoming)
+                    return;
+                QVERIFY(f.fin && !f.rsv1 && !f.masked);
+                QCOMPARE(f.uncompressedLength, qint64(-1));
+                events.append("frame " + QByteArray::number(f.opcode) + ' ' + QByteArray::number(f.payloadLength) + ' '
+                              + f.payloadHead.toHex());
+            });
+        }
+    });
+    QVERIFY(ws.connectAsync(server.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(ws.information().counters.messagesReceived, quint64(31), WaitMs);
+    QByteArrayList expected = script.lines.first(10);
+    const QByteArray frames = script.frames;
+    QList<ParsedFrame> parsed;
+    QByteArray rest = frames;
+    parsed = takeFrames(rest);
+    QCOMPARE(parsed.size(), 31);
+    for (qsizetype i = 10; i < parsed.size(); ++i) {
+        const ParsedFrame &f = parsed.at(i);
+        expected.append("frame " + QByteArray::number(f.opcode) + ' ' + QByteArray::number(f.payload.size()) + ' '
+                        + f.payload.first(std::min<qsizetype>(f.payload.size(), FramePayloadHeadBytes)).toHex());
+        expected.append(script.lines.at(i));
+    }
+    QCOMPARE(events, expected);
+    QCOMPARE(ws.information().counters.framesReceived, quint64(31));
     ws.close(1000, {});
     QTRY_COMPARE_WITH_TIMEOUT(spies.closed.size(), 1, WaitMs);
 }
