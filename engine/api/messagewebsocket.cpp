@@ -153,10 +153,8 @@ void MessageWebSocket::disconnectNotify(const QMetaMethod &)
     m_receiversStale = true;
 }
 
-void MessageWebSocket::refreshReceivers() const
+void MessageWebSocket::refreshReceiversNow() const
 {
-    if (!m_receiversStale)
-        return;
     m_receiversStale = false;
     m_frameObserverConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::frameObserved));
     m_bytesWrittenConnected = isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::bytesWritten));
@@ -166,6 +164,16 @@ void MessageWebSocket::refreshReceivers() const
 bool MessageWebSocket::isServerValidationConnected() const
 {
     return isSignalConnected(QMetaMethod::fromSignal(&MessageWebSocket::serverCustomValidationRequested));
+}
+
+void MessageWebSocket::setMessageHandler(MessageHandler handler)
+{
+    m_connection->setMessageHandler(std::move(handler));
+}
+
+bool MessageWebSocket::hasMessageHandler() const
+{
+    return m_connection->hasMessageHandler();
 }
 
 qint64 MessageWebSocket::bufferedAmount() const

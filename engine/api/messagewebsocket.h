@@ -1,9 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QObject>
 #include <QUrl>
 
@@ -98,6 +100,33 @@ public:
     /** Drops the connection at once, without a close frame. */
     void abort();
 
+    /** Receives whole messages without a QByteArray or a signal per message (setMessageHandler()). */
+    using MessageHandler = std::function<void(Wsw::SocketMessageType type, QByteArrayView data)>;
+    /**
+     * The zero-copy way to receive: while a handler is set, every whole message goes to it
+     * INSTEAD of messageReceived() (which is then not emitted for messages). An empty handler
+     * turns it off again; it may be set, replaced or cleared at any time, from inside the handler
+     * too (that takes effect once the handler returns: the next message goes to the new one).
+     *
+     * - data is valid only during the call: it points into the engine's read buffer (or into the
+     *   assembled message). Keep a copy (data.toByteArray()) of what must outlive the call.
+     * - Called from the event loop of this object's thread, in wire order, and in order with the
+     *   signals (closed(), errorOccurred(), frameObserved()...), never from inside a public call:
+     *   what the handler's own calls raise follows once it has returned, as after a slot.
+     * - Every message is checked as for the signal: text is valid UTF-8, every protocol rule
+     *   holds; information() counts it the same. Fragmented and compressed messages come whole.
+     * - FullMessage receive mode only: with Control.receiveMode PartialMessage the pieces go to
+     *   messageReceived() as ever.
+     * - The handler may send, ping, close(), abort(), set or clear the handler, as a slot may:
+     *   after abort() nothing more of the burst is handed over; after close() the messages the
+     *   server sent before its close frame still come (RFC 6455 §7.1.2). It must not delete this
+     *   object (use deleteLater()) nor run a nested event loop (the next read would overwrite
+     *   the view).
+     */
+    void setMessageHandler(MessageHandler handler);
+    /** Whether a message handler is set (see setMessageHandler()). */
+    bool hasMessageHandler() const;
+
     /** Bytes queued for the socket and not yet written to it. */
     qint64 bufferedAmount() const;
     /**
@@ -166,7 +195,12 @@ private:
     }
     bool isServerValidationConnected() const;
     /** After a disconnection: asks Qt again, from outside disconnectNotify(). */
-    void refreshReceivers() const;
+    void refreshReceivers() const
+    {
+        if (Q_UNLIKELY(m_receiversStale)) // inline: asked once per small message received
+            refreshReceiversNow();
+    }
+    void refreshReceiversNow() const;
 
     std::unique_ptr<WebSocketConnection> m_connection; // also a child, so moveToThread() moves it
     mutable bool m_frameObserverConnected = false; // kept by connectNotify: asking Qt per frame is too slow

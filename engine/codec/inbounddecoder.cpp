@@ -26,13 +26,13 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
                 break; // all of it read (the reader would only say NeedMore)
             if (bytes.size() >= 2) {
                 ErrorDetail error = ErrorDetail::None;
-                const FastPath fast = tryWholeFrame(bytes, sink, &error);
-                if (fast == FastPath::Done)
-                    continue;
+                const FastPath fast = takeWholeFrames(bytes, sink, &error);
                 if (fast == FastPath::Stop)
                     break;
                 if (fast == FastPath::Failed)
                     return finish(error);
+                if (bytes.isEmpty())
+                    break; // the run took everything: nothing is left for the state machine
             }
         }
         const FrameReader::Event event = m_reader.next(bytes);
@@ -77,47 +77,80 @@ ErrorDetail InboundDecoder::feed(QByteArrayView bytes, MessageAssembler::Sink &s
     return finish(ErrorDetail::None);
 }
 
-InboundDecoder::FastPath InboundDecoder::tryWholeFrame(QByteArrayView &bytes, MessageAssembler::Sink &sink,
-                                                       ErrorDetail *error)
+namespace {
+
+/** The header of a final, unmasked data frame without reserved bits (what takeWholeFrames() takes). */
+FrameHeader wholeFrameHeader(quint8 b0, quint64 length, int headerSize)
 {
     FrameHeader h;
-    const auto b0 = quint8(bytes[0]);
-    const auto b1 = quint8(bytes[1]);
-    if ((b0 == 0x81 || b0 == 0x82) && b1 < 126 && m_reader.role() == Role::Client) {
-        // a server's final text or binary frame, no reserved bits, unmasked, 7-bit length: nothing to check
-        h.fin = true;
-        h.opcode = Opcode(b0 & 0x0F);
-        h.payloadLength = b1;
-        h.headerSize = 2;
-    } else if (parseFrameHeader(bytes, m_reader.role(), m_reader.reservedBitsAllowed(), &h).status
-               != ParseStatus::Ok) {
-        return FastPath::NotApplicable; // incomplete or broken: the general path says which
-    } else if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary)) {
+    h.fin = true;
+    h.opcode = Opcode(b0 & 0x0F);
+    h.payloadLength = length;
+    h.headerSize = headerSize;
+    return h;
+}
+
+} // namespace
+
+InboundDecoder::FastPath InboundDecoder::takeWholeFrames(QByteArrayView &bytes, MessageAssembler::Sink &sink,
+                                                         ErrorDetail *error)
+{
+    if (m_assembler.isMessageInProgress() || m_assembler.isPartialMode())
         return FastPath::NotApplicable;
-    }
-    if (m_assembler.isMessageInProgress() || m_assembler.isPartialMode()
-        || h.payloadLength > quint64(bytes.size() - h.headerSize))
-        return FastPath::NotApplicable;
-    // the same checks the assembler makes, for a message that is one complete frame
-    if (h.payloadLength > m_assembler.maxMessageSize()) {
+    const bool client = m_reader.role() == Role::Client;
+    const quint64 maxMessageSize = m_assembler.maxMessageSize();
+    FrameObserver *const observer = m_observer && m_observer->wantsWholeFrames() ? m_observer : nullptr;
+    const char *p = bytes.data();
+    const char *const end = p + bytes.size();
+    FastPath result = FastPath::NotApplicable;
+    while (end - p >= 2) {
+        const auto b0 = quint8(p[0]);
+        const auto b1 = quint8(p[1]);
+        quint64 length;
+        int headerSize;
+        if ((b0 == 0x81 || b0 == 0x82) && b1 < 126 && client) {
+            // a server's final text or binary frame, no reserved bits, unmasked, 7-bit length:
+            // every per-frame rule holds (parseFrameHeader would say the same)
+            length = b1;
+            headerSize = 2;
+        } else {
+            FrameHeader h;
+            if (parseFrameHeader(QByteArrayView(p, end - p), m_reader.role(), m_reader.reservedBitsAllowed(), &h).status
+                != ParseStatus::Ok)
+                break; // incomplete or broken: the general path says which
+            if (!h.fin || h.masked || h.rsv1 || (h.opcode != Opcode::Text && h.opcode != Opcode::Binary))
+                break; // a fragment, a control frame, a compressed or (server role) masked frame
+            length = h.payloadLength;
+            headerSize = h.headerSize;
+        }
+        if (length > quint64(end - p - headerSize))
+            break; // the rest of the frame is still to come
+        // the same checks the assembler makes, for a message that is one complete frame
+        const QByteArrayView payload(p + headerSize, qsizetype(length));
+        const bool text = (b0 & 0x0F) == quint8(Opcode::Text);
+        ErrorDetail broken = ErrorDetail::None;
+        if (Q_UNLIKELY(length > maxMessageSize))
+            broken = ErrorDetail::MessageTooBig;
+        else if (text && !Utf8Validator::isValidUtf8(payload))
+            broken = ErrorDetail::InvalidUtf8;
+        if (Q_LIKELY(broken == ErrorDetail::None)) {
+            if (observer)
+                observer->onWholeFrame(wholeFrameHeader(b0, length, headerSize), payload);
+            p = payload.data() + payload.size(); // consumed before the sink runs: it may stop us
+            if (sink.onWholeMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary, payload))
+                continue;
+            result = FastPath::Stop;
+            break;
+        }
+        // a broken rule: the observer has seen the header, as on the general path; not consumed
         if (m_observer)
-            m_observer->onFrameHeader(h);
-        *error = ErrorDetail::MessageTooBig;
-        return FastPath::Failed;
+            m_observer->onFrameHeader(wholeFrameHeader(b0, length, headerSize));
+        *error = broken;
+        result = FastPath::Failed;
+        break;
     }
-    const QByteArrayView payload(bytes.data() + h.headerSize, qsizetype(h.payloadLength));
-    const bool text = h.opcode == Opcode::Text;
-    if (text && !Utf8Validator::isValidUtf8(payload)) {
-        if (m_observer)
-            m_observer->onFrameHeader(h);
-        *error = ErrorDetail::InvalidUtf8;
-        return FastPath::Failed;
-    }
-    bytes = QByteArrayView(payload.data() + payload.size(), bytes.size() - h.headerSize - payload.size());
-    if (m_observer)
-        m_observer->onWholeFrame(h, payload);
-    const bool keepGoing = sink.onWholeMessage(text ? SocketMessageType::Utf8 : SocketMessageType::Binary, payload);
-    return keepGoing ? FastPath::Done : FastPath::Stop;
+    bytes = QByteArrayView(p, end - p);
+    return result;
 }
 
 qsizetype InboundDecoder::reserveInPlace(quint64 minBytes, qsizetype maxBytes, char **target)

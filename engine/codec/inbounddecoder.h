@@ -30,7 +30,8 @@ public:
         virtual void onFramePayload(QByteArrayView /*chunk*/, quint64 /*offset*/) {}
         /**
          * A one-frame message that lay complete in the received bytes and passed every check:
-         * the three calls above at once (one virtual call per small message instead of three).
+         * the three calls above at once (one virtual call per small message instead of three),
+         * before the sink's onWholeMessage() for it. Only while wantsWholeFrames().
          */
         virtual void onWholeFrame(const FrameHeader &header, QByteArrayView payload)
         {
@@ -38,6 +39,13 @@ public:
             onFramePayload(payload, 0);
             onFrameComplete(header, -1);
         }
+        /**
+         * Whether onWholeFrame() is wanted, asked once per run of whole one-frame messages (what
+         * one feed() finds in a row). When not, such a frame's only call is the sink's
+         * onWholeMessage(), whose data is the frame's whole payload: an observer that only counts
+         * can count there and spare a call per small message.
+         */
+        virtual bool wantsWholeFrames() const { return true; }
     };
 
     explicit InboundDecoder(Role role = Role::Client) : m_reader(role) {}
@@ -69,9 +77,16 @@ public:
     void reset();
 
 private:
-    enum class FastPath : quint8 { NotApplicable, Done, Stop, Failed };
-    /** A whole one-frame message lying complete in bytes, handed over without the event machinery. */
-    FastPath tryWholeFrame(QByteArrayView &bytes, MessageAssembler::Sink &sink, ErrorDetail *error);
+    enum class FastPath : quint8 { NotApplicable, Stop, Failed };
+    /**
+     * The run of whole one-frame data messages at the front of bytes (the usual burst of small
+     * messages), each handed over as a view without the event machinery; the same rules as the
+     * general path (FrameReader + MessageAssembler) are checked. Stops at the first frame that
+     * needs the general path (NotApplicable: a fragment, a control frame, compression, a frame
+     * not yet complete, a broken header), when the sink says stop, or at a broken rule (Failed,
+     * that frame not consumed). bytes is left at what was not taken.
+     */
+    FastPath takeWholeFrames(QByteArrayView &bytes, MessageAssembler::Sink &sink, ErrorDetail *error);
 
     FrameReader m_reader;
     MessageAssembler m_assembler;

@@ -5,6 +5,12 @@
 
 namespace Wsw::Codec {
 
+bool MessageAssembler::Sink::onWholeMessage(SocketMessageType type, QByteArrayView data)
+{
+    // out of line on purpose: inlined, it tempts the compiler into guessing the sink's type per message
+    return onMessage(type, data.toByteArray(), true);
+}
+
 void MessageAssembler::setInflate(int windowBits, bool noContextTakeover)
 {
     m_inflateEnabled = windowBits > 0;

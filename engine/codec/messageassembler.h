@@ -40,14 +40,12 @@ public:
         virtual bool onMessage(SocketMessageType type, QByteArray &&data, bool isComplete) = 0;
         virtual bool onControlFrame(Opcode opcode, QByteArray &&payload) = 0;
         /**
-         * A whole message that arrived as one complete frame, checked and still in the receive
-         * buffer (valid during the call only). The default copies it for onMessage(); a sink may
-         * put it somewhere cheaper (the connection reuses a buffer nobody shares any more).
+         * A whole message that arrived as one complete frame (data is that frame's whole
+         * payload), checked and still in the receive buffer (valid during the call only). The
+         * default copies it for onMessage(); a sink may put it somewhere cheaper (the connection
+         * reuses a buffer nobody shares any more, or hands the view to the application).
          */
-        virtual bool onWholeMessage(SocketMessageType type, QByteArrayView data)
-        {
-            return onMessage(type, data.toByteArray(), true);
-        }
+        virtual bool onWholeMessage(SocketMessageType type, QByteArrayView data);
     };
 
     void setMaxMessageSize(quint64 bytes) { m_maxMessageSize = bytes; }

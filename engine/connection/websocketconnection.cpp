@@ -1,6 +1,7 @@
 #include "connection/websocketconnection.h"
 
 #include <cstring>
+#include <utility>
 
 #include <QDateTime>
 #include <QMetaEnum>
@@ -969,12 +970,45 @@ bool WebSocketConnection::onMessage(SocketMessageType type, QByteArray &&data, b
     if (isComplete)
         ++m_info.counters.messagesReceived;
     m_info.counters.messageBytesReceived += quint64(data.size());
+    if (isComplete && handsToHandlerNow())
+        return callMessageHandler(type, data);
     Transport *transport = m_transport;
     deliver([this, args = MessageWebSocketMessageReceivedEventArgs(type, std::move(data), isComplete)] {
-        Q_EMIT m_facade->messageReceived(args);
+        deliverMessage(args);
     });
     // the application may have closed, aborted or reconnected from its slot
     return transport == m_transport && !m_finished && !m_stopReading;
+}
+
+void WebSocketConnection::deliverMessage(const MessageWebSocketMessageReceivedEventArgs &args)
+{
+    // a message that had to wait goes where messages go at the moment it is delivered
+    if (m_messageHandler && args.isMessageComplete()
+        && m_control.receiveMode == MessageWebSocketReceiveMode::FullMessage)
+        callMessageHandler(args.messageType(), args.data());
+    else
+        Q_EMIT m_facade->messageReceived(args);
+}
+
+void WebSocketConnection::afterMessageHandler()
+{
+    if (m_handlerReplaced && m_messageHandlerDepth == 0) {
+        // replaced (or cleared) from inside: only now is the old one no longer running
+        m_messageHandler = std::exchange(m_nextMessageHandler, {});
+        m_handlerReplaced = false;
+    }
+    if (!m_deferredSignals.isEmpty() && m_publicCallDepth == 0)
+        deliverDeferredSignals(); // what the handler's own calls raised, as after a slot
+}
+
+void WebSocketConnection::setMessageHandler(std::function<void(SocketMessageType, QByteArrayView)> handler)
+{
+    if (m_messageHandlerDepth > 0) {
+        m_nextMessageHandler = std::move(handler);
+        m_handlerReplaced = true;
+        return;
+    }
+    m_messageHandler = std::move(handler);
 }
 
 void WebSocketConnection::reportReceiveProgress()
@@ -995,6 +1029,17 @@ void WebSocketConnection::reportReceiveProgress()
 
 bool WebSocketConnection::onWholeMessage(SocketMessageType type, QByteArrayView data)
 {
+    // one frame whose payload is data: counted and shown here (wantsWholeFrames() is false)
+    ++m_info.counters.framesReceived;
+    m_info.counters.payloadBytesReceived += quint64(data.size());
+    if (Q_UNLIKELY(m_facade->isFrameObserverConnected())) // observingFrames(), inline
+        observeWholeFrame(type, data);
+    if (handsToHandlerNow()) {
+        // no copy at all: the handler sees the bytes where they lie in the read buffer
+        ++m_info.counters.messagesReceived;
+        m_info.counters.messageBytesReceived += quint64(data.size());
+        return callMessageHandler(type, data);
+    }
     if (data.size() > RecycledMessageBytes)
         return onMessage(type, data.toByteArray(), true);
     // Implicit sharing makes this safe: once the slots of the last message have returned without
@@ -1070,15 +1115,22 @@ void WebSocketConnection::onFrameHeader(const FrameHeader &header)
     m_incomingFrameHead.clear();
 }
 
-void WebSocketConnection::onWholeFrame(const FrameHeader &header, QByteArrayView payload)
+bool WebSocketConnection::observingFrames() const
 {
-    ++m_info.counters.framesReceived;
-    m_info.counters.payloadBytesReceived += header.payloadLength;
-    if (Q_UNLIKELY(observingFrames())) {
-        onFrameHeader(header);
-        onFramePayload(payload, 0);
-        onFrameComplete(header, -1);
-    }
+    return m_facade->isFrameObserverConnected();
+}
+
+void WebSocketConnection::observeWholeFrame(SocketMessageType type, QByteArrayView payload)
+{
+    // what the decoder took: a final, unmasked data frame without reserved bits
+    FrameHeader header;
+    header.fin = true;
+    header.opcode = type == SocketMessageType::Utf8 ? Opcode::Text : Opcode::Binary;
+    header.payloadLength = quint64(payload.size());
+    header.headerSize = payload.size() < 126 ? 2 : payload.size() <= 0xFFFF ? 4 : 10;
+    m_incomingFrameHead.clear();
+    onFramePayload(payload, 0);
+    onFrameComplete(header, -1);
 }
 
 void WebSocketConnection::onFramePayload(QByteArrayView chunk, quint64 offset)
@@ -1108,11 +1160,6 @@ void WebSocketConnection::onFrameComplete(const FrameHeader &header, qint64 unco
     info.timestampMs = QDateTime::currentMSecsSinceEpoch();
     info.payloadHead = m_incomingFrameHead;
     deliver([this, info] { Q_EMIT m_facade->frameObserved(info); });
-}
-
-bool WebSocketConnection::observingFrames() const
-{
-    return m_facade->isFrameObserverConnected();
 }
 
 void WebSocketConnection::observeOutgoing(const FrameHeader &header, qint64 uncompressedLength,

@@ -86,6 +86,10 @@ public:
     /** Frame bytes queued since the attempt began (MessageWebSocket::bytesQueued()). */
     qint64 bytesQueued() const { return m_handedBytes - m_requestBytes + m_queue.size(); }
 
+    /** MessageWebSocket::setMessageHandler(): set while the handler runs, it takes over once it has returned. */
+    void setMessageHandler(std::function<void(SocketMessageType, QByteArrayView)> handler);
+    bool hasMessageHandler() const { return m_handlerReplaced ? bool(m_nextMessageHandler) : bool(m_messageHandler); }
+
     /** For tests and tools: replaces the CSPRNG mask source (not owned). */
     void setMaskKeySource(Codec::MaskKeySource *source);
 
@@ -98,7 +102,8 @@ private:
     void onFrameHeader(const Codec::FrameHeader &header) override;
     void onFrameComplete(const Codec::FrameHeader &header, qint64 uncompressedLength) override;
     void onFramePayload(QByteArrayView chunk, quint64 offset) override;
-    void onWholeFrame(const Codec::FrameHeader &header, QByteArrayView payload) override;
+    /** False: onWholeMessage() counts a one-frame message's frame and shows it to frameObserved. */
+    bool wantsWholeFrames() const override { return false; }
 
     void onTransportSecuring();
     void onTransportEstablished();
@@ -157,6 +162,28 @@ private:
     void reportWritten();
     /** Frame bytes that have left the transport and were not reported by bytesWritten yet. */
     qint64 unreportedWritten() const;
+    /** Whether a whole message goes to the handler now (set, full mode, nothing waiting to be delivered before it). */
+    bool handsToHandlerNow() const
+    {
+        return m_messageHandler && m_publicCallDepth == 0 && m_deferredSignals.isEmpty()
+                && m_control.receiveMode == MessageWebSocketReceiveMode::FullMessage;
+    }
+    /** A complete message to the handler; false when the handler ended the connection or its reading. */
+    bool callMessageHandler(SocketMessageType type, QByteArrayView data)
+    {
+        Transport *transport = m_transport;
+        ++m_messageHandlerDepth;
+        m_messageHandler(type, data);
+        --m_messageHandlerDepth;
+        if (Q_UNLIKELY(m_handlerReplaced || !m_deferredSignals.isEmpty()))
+            afterMessageHandler();
+        // the application may have closed, aborted or reconnected from its handler
+        return transport == m_transport && !m_finished && !m_stopReading;
+    }
+    /** The handler replaced itself, or its calls raised signals: both are dealt with now. */
+    void afterMessageHandler();
+    /** A message or piece delivered from the event loop: to the handler if one is set by then, else the signal. */
+    void deliverMessage(const MessageWebSocketMessageReceivedEventArgs &args);
     /** receiveProgress for the message being assembled, if any (only when connected to). */
     void reportReceiveProgress();
     void handlePeerGone();
@@ -191,6 +218,8 @@ private:
     void retireTransport(bool graceful);
     void stopTimers();
     bool observingFrames() const;
+    /** frameObserved for a one-frame message taken by the decoder's fast path. */
+    void observeWholeFrame(SocketMessageType type, QByteArrayView payload);
     void observeOutgoing(const Codec::FrameHeader &header, qint64 uncompressedLength, QByteArrayView payload);
 
     MessageWebSocket *m_facade;
@@ -223,6 +252,11 @@ private:
     int m_publicCallDepth = 0;
     QList<std::function<void()>> m_deferredSignals;
     bool m_deferredPosted = false;
+    // MessageWebSocket::setMessageHandler(): a handler replaced from inside itself is swapped after it returns
+    std::function<void(SocketMessageType, QByteArrayView)> m_messageHandler;
+    std::function<void(SocketMessageType, QByteArrayView)> m_nextMessageHandler;
+    int m_messageHandlerDepth = 0;
+    bool m_handlerReplaced = false;
     bool m_writeFailed = false;         // a write hit a dead connection: its loss is being reported
     QByteArray m_key;
     Codec::HandshakeResponseParser m_response;
