@@ -36,7 +36,6 @@ namespace Wsw::Ui {
 
 namespace {
 
-constexpr int MaxUrlHistory = 20;
 
 /** A dot in the state's colour: the tab bar shows every connection's state at a glance. */
 QIcon stateIcon(ConnectionState state)
@@ -265,7 +264,7 @@ void MainWindow::rememberUrl(const QString &url)
     QStringList urls = m_urlHistory->stringList();
     urls.removeAll(url);
     urls.prepend(url);
-    while (urls.size() > MaxUrlHistory)
+    while (urls.size() > WorkbenchSettings::MaxUrlHistory) // the bound the settings keep
         urls.removeLast();
     // every tab's combo box shares the model: keep each one's text as typed
     QList<QPair<SessionView *, QString>> texts;

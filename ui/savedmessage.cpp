@@ -1,24 +1,15 @@
 #include "savedmessage.h"
 
-#include <QStringDecoder>
+#include "format/messageformat.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace Wsw::Ui {
 
-namespace {
-bool isValidUtf8(const QByteArray &bytes)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    (void)decoder.decode(bytes);
-    return !decoder.hasError();
-}
-} // namespace
-
 QJsonObject SavedMessage::toJson() const
 {
     QJsonObject json{{u"name"_s, name}, {u"type"_s, type == SocketMessageType::Utf8 ? u"text"_s : u"binary"_s}};
-    if (type == SocketMessageType::Utf8 && isValidUtf8(payload))
+    if (type == SocketMessageType::Utf8 && Format::utf8Problem(payload).isEmpty())
         json.insert(u"text"_s, QString::fromUtf8(payload));
     else
         json.insert(u"base64"_s, QString::fromLatin1(payload.toBase64()));

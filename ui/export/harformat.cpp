@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 #include <QUrlQuery>
 
 #include "export/jsonlinesformat.h"
@@ -239,11 +238,9 @@ SessionImport read(QByteArrayView bytes, const SessionReadLimits &limits)
 {
     SessionImport result;
     result.format = SessionLogFormat::Har;
-    if (bytes.size() > limits.maxFileBytes) {
-        result.error = QObject::tr("The file is %1 bytes; an import reads at most %2.")
-                               .arg(QLocale().toString(bytes.size()), QLocale().toString(limits.maxFileBytes));
+    result.error = RecordJson::fileSizeProblem(bytes.size(), limits.maxFileBytes);
+    if (!result.error.isEmpty())
         return result;
-    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {

@@ -157,11 +157,9 @@ SessionImport read(QByteArrayView bytes, const SessionReadLimits &limits)
 {
     SessionImport result;
     result.format = SessionLogFormat::JsonLines;
-    if (bytes.size() > limits.maxFileBytes) {
-        result.error = QObject::tr("The file is %1 bytes; an import reads at most %2.")
-                               .arg(QLocale().toString(bytes.size()), QLocale().toString(limits.maxFileBytes));
+    result.error = RecordJson::fileSizeProblem(bytes.size(), limits.maxFileBytes);
+    if (!result.error.isEmpty())
         return result;
-    }
     SessionRecord record;
     bool headerSeen = false;
     bool endSeen = false;

@@ -1,5 +1,6 @@
 #include "export/recordjson.h"
 
+#include <QLocale>
 #include <QDateTime>
 #include <QJsonValue>
 
@@ -80,6 +81,14 @@ QJsonObject toObject(const JsonFields &fields)
 QString isoTime(qint64 msSinceEpoch)
 {
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString fileSizeProblem(qint64 size, qint64 maxFileBytes)
+{
+    if (size <= maxFileBytes)
+        return {};
+    return QObject::tr("The file is %1 bytes; an import reads at most %2.")
+            .arg(QLocale().toString(size), QLocale().toString(maxFileBytes));
 }
 
 bool decodeBase64(const QString &text, QByteArray *bytes)

@@ -28,6 +28,8 @@ void putBytes(JsonFields &fields, const QString &key, const QByteArray &bytes);
 bool takeBytes(const QJsonObject &o, const QString &key, QByteArray *bytes, QString *error);
 /** Strict base64 (no stray characters); false when it is not. */
 bool decodeBase64(const QString &text, QByteArray *bytes);
+/** The error for a file over the import's limit; empty when it is within it. */
+QString fileSizeProblem(qint64 size, qint64 maxFileBytes);
 
 /** {"kind":"message"|"event", "timeMs", "time", "elapsedMs", …}; originMs gives elapsedMs. */
 JsonFields entryFields(const LogEntry &entry, qint64 originMs);

@@ -304,43 +304,40 @@ std::optional<QByteArray> Composer::payload(QString *error) const
     return std::nullopt;
 }
 
-void Composer::onSendClicked()
+std::optional<QByteArray> Composer::checkedPayload()
 {
-    if (!m_open)
-        return;
     QString error;
-    const std::optional<QByteArray> bytes = payload(&error);
+    std::optional<QByteArray> bytes = payload(&error);
     if (!bytes) {
         Q_EMIT problem(error); // the text stays in the editor to be corrected
-        return;
+        return std::nullopt;
     }
     if (messageType() == SocketMessageType::Utf8) {
         if (const QString why = Format::utf8Problem(*bytes); !why.isEmpty()) {
             Q_EMIT problem(tr("A text message must be valid UTF-8, and these bytes are not: %1. Switch the message "
                               "type to Binary to send them.").arg(why));
-            return;
+            return std::nullopt;
         }
     }
-    Q_EMIT sendRequested(*bytes);
+    return bytes;
+}
+
+void Composer::onSendClicked()
+{
+    if (!m_open)
+        return;
+    if (const std::optional<QByteArray> bytes = checkedPayload())
+        Q_EMIT sendRequested(*bytes);
 }
 
 void Composer::onSaveClicked()
 {
-    QString error;
-    const std::optional<QByteArray> bytes = payload(&error);
-    if (!bytes) {
-        Q_EMIT problem(error);
+    const std::optional<QByteArray> bytes = checkedPayload();
+    if (!bytes)
         return;
-    }
     if (bytes->isEmpty()) {
         Q_EMIT problem(tr("There is nothing to save: the message is empty."));
         return;
-    }
-    if (messageType() == SocketMessageType::Utf8) {
-        if (const QString why = Format::utf8Problem(*bytes); !why.isEmpty()) {
-            Q_EMIT problem(tr("A text message must be valid UTF-8, and these bytes are not: %1.").arg(why));
-            return;
-        }
     }
     SavedMessage message;
     message.type = messageType();

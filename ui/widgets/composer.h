@@ -94,6 +94,8 @@ private:
     QWidget *buildControlFramesRow();
     void onSendClicked();
     void onSaveClicked();
+    /** The editor's bytes, checked as a send checks them; nullopt after problem() said why. */
+    std::optional<QByteArray> checkedPayload();
     void onPrettifyClicked();
     void onFileClicked();
     void onPingClicked();
